@@ -1,0 +1,83 @@
+// Registered custom allocators (the guest's VT-d virtual command interface): which one is active,
+// which ops share it, and the rules for switching, as in the kernel's ioasid_register_allocator().
+
+import { IoasidError } from './errors.js';
+import type { IoasidAllocatorOps } from './types.js';
+
+/** Ops with the same `alloc` and `free` functions share one allocator and its IDs. */
+export interface AllocatorGroup {
+  readonly alloc: IoasidAllocatorOps['alloc'];
+  readonly free: IoasidAllocatorOps['free'];
+  /** Registration order; `members[0]` is the primary, whose `pdata` the allocator passes. */
+  readonly members: IoasidAllocatorOps[];
+}
+
+/**
+ * The list of custom allocators in registration order; the first is active, the rest wait. The
+ * default allocator is active when the list is empty. Every allocated ID belongs to the active
+ * allocator: the first registration needs the default allocator to be empty (EAGAIN) and an
+ * allocator with IDs out cannot be removed (EBUSY), so no ID is ever orphaned.
+ */
+export class CustomAllocators {
+  readonly #groups: AllocatorGroup[] = [];
+
+  /** The active custom allocator, or null while the default allocator is active. */
+  get active(): AllocatorGroup | null {
+    return this.#groups.length > 0 ? this.#groups[0] : null;
+  }
+
+  /**
+   * Registers `ops`. `live` is the number of allocated IDs.
+   * @throws EINVAL bad ops; EEXIST already registered; EAGAIN first custom allocator while IDs exist
+   */
+  register(ops: IoasidAllocatorOps, live: number): void {
+    if (
+      typeof ops !== 'object' ||
+      ops === null ||
+      typeof ops.alloc !== 'function' ||
+      typeof ops.free !== 'function'
+    ) {
+      throw new IoasidError(
+        'EINVAL',
+        'allocator ops must be an object with alloc(min, max, pdata) and free(id, pdata) functions',
+      );
+    }
+    if (this.#find(ops) !== null) {
+      throw new IoasidError('EEXIST', 'these allocator ops are already registered; register them once');
+    }
+    if (this.#groups.length === 0 && live > 0) {
+      throw new IoasidError(
+        'EAGAIN',
+        `the default allocator has ${live} IDs outstanding (free-pending included); free them before registering a custom allocator`,
+      );
+    }
+    const shared = this.#groups.find((g) => g.alloc === ops.alloc && g.free === ops.free);
+    if (shared !== undefined) shared.members.push(ops);
+    else this.#groups.push({ alloc: ops.alloc, free: ops.free, members: [ops] });
+  }
+
+  /**
+   * Unregisters `ops`, matched by identity (never by function pair). `live` is the number of
+   * allocated IDs. Removing the last ops of the active allocator activates the next one or the default.
+   * @throws ENOENT not registered; EBUSY the active allocator's last ops while it has IDs out
+   */
+  unregister(ops: IoasidAllocatorOps, live: number): void {
+    const group = this.#find(ops);
+    if (group === null) {
+      throw new IoasidError('ENOENT', 'these allocator ops are not registered');
+    }
+    if (group.members.length === 1 && group === this.active && live > 0) {
+      throw new IoasidError(
+        'EBUSY',
+        `the active allocator still has ${live} IDs outstanding; free them (freeSet) before unregistering its last ops`,
+      );
+    }
+    group.members.splice(group.members.indexOf(ops), 1);
+    if (group.members.length === 0) this.#groups.splice(this.#groups.indexOf(group), 1);
+  }
+
+  #find(ops: IoasidAllocatorOps): AllocatorGroup | null {
+    for (const group of this.#groups) if (group.members.includes(ops)) return group;
+    return null;
+  }
+}

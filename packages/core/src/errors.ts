@@ -1,0 +1,65 @@
+// The error registry: every code the project uses, with its Linux errno and HTTP status.
+// The core throws IoasidError; the server and CLI derive their status and exit-code tables from ERROR_CODES.
+
+/** Codes the core throws (contract.md "Conventions"). */
+export type IoasidErrorCode = 'EINVAL' | 'ENOENT' | 'EACCES' | 'EBUSY' | 'EEXIST' | 'ENOSPC' | 'EAGAIN';
+
+/** Every code of the registry: the core's codes plus `EPERM`, which only the network service uses. */
+export type ErrorCode = IoasidErrorCode | 'EPERM';
+
+/** One row of the registry. */
+export interface ErrorCodeInfo {
+  /** The Linux errno number (`errno-base.h`). */
+  readonly errno: number;
+  /** HTTP status the service answers with (http-api.md "Conventions"). */
+  readonly httpStatus: number;
+  /** What the code means in this project, one line. */
+  readonly meaning: string;
+}
+
+/**
+ * The single table of error codes. Ordered by errno. The server maps codes to HTTP statuses and the CLI
+ * to exit codes from this table, and a test checks that docs and mappings list the same codes.
+ */
+export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = Object.freeze({
+  EPERM: { errno: 1, httpStatus: 401, meaning: 'no credential, or an unknown one' },
+  ENOENT: { errno: 2, httpStatus: 404, meaning: 'no such ID, set, mapping, subscriber or allocator' },
+  EAGAIN: { errno: 11, httpStatus: 503, meaning: 'not possible now; retry once the condition clears' },
+  EACCES: { errno: 13, httpStatus: 403, meaning: 'the ID or set belongs to someone else' },
+  EBUSY: { errno: 16, httpStatus: 409, meaning: 'in use: installed already, free-pending or still holding IDs' },
+  EEXIST: { errno: 17, httpStatus: 409, meaning: 'already exists or already registered' },
+  EINVAL: { errno: 22, httpStatus: 400, meaning: 'an argument has a wrong type or value' },
+  ENOSPC: { errno: 28, httpStatus: 409, meaning: 'no capacity, quota or free ID left' },
+});
+
+/**
+ * The error every failing call of the core throws. Match on `code` (as with Node's own errors), never on
+ * the message; `errno` is the positive Linux number, so `-err.errno` is what the kernel would return.
+ */
+export class IoasidError extends Error {
+  /** Symbolic kernel-style code such as `'ENOSPC'`. */
+  readonly code: IoasidErrorCode;
+  /** Positive Linux errno number for `code` (ENOSPC is 28). */
+  readonly errno: number;
+
+  /**
+   * @param code one of the registry's core codes
+   * @param message what was wrong, with the values involved, and what to do
+   */
+  constructor(code: IoasidErrorCode, message: string) {
+    super(message);
+    this.name = 'IoasidError';
+    this.code = code;
+    this.errno = ERROR_CODES[code].errno;
+  }
+}
+
+/** Returns true when `value` is an IoasidError (also across copies of the package). */
+export function isIoasidError(value: unknown): value is IoasidError {
+  return (
+    value instanceof IoasidError ||
+    (value instanceof Error &&
+      value.name === 'IoasidError' &&
+      typeof (value as { code?: unknown }).code === 'string')
+  );
+}

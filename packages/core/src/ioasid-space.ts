@@ -1,0 +1,817 @@
+// IoasidSpace: one system-wide IOASID namespace with capacity, sets, quotas, references, guest-ID
+// mapping, notifier chains and custom allocators. Every rule here is a rule of shared/spec/contract.md.
+
+import {
+  INVALID_IOASID,
+  INVALID_IOASID_SET,
+  IOASID_ALLOC,
+  IOASID_BIND,
+  IOASID_FREE,
+  IOASID_UNBIND,
+  MAX_CAPACITY,
+  NOTIFY_DONE,
+} from './constants.js';
+import { type AllocatorGroup, CustomAllocators } from './custom-allocators.js';
+import { ERROR_CODES, type IoasidErrorCode, IoasidError } from './errors.js';
+import { type IdPage, IdTable, newSpidColumn, REF_PENDING } from './id-table.js';
+import { NOT_CALLED, NotifierChain } from './notifier-chain.js';
+import { MAX_SID, type SetRecord, SetRegistry } from './set-registry.js';
+import type {
+  Ioasid,
+  IoasidAllocatorOps,
+  IoasidEvent,
+  IoasidSetInfo,
+  IoasidSpaceOptions,
+  IoasidState,
+  NegativeErrno,
+  NotifierCallback,
+  NotifierOptions,
+  Sid,
+} from './types.js';
+import { checkIoasid, checkQuota, checkSid, isIoasid, isRangeBound, isSid, show } from './validate.js';
+
+const PAGE_MASK = 4095;
+const ENOENT = -ERROR_CODES.ENOENT.errno;
+const EINVAL = -ERROR_CODES.EINVAL.errno;
+const ENOSPC = -ERROR_CODES.ENOSPC.errno;
+
+/** The private token of the system set; `getSet(systemSid).token` returns it. */
+const SYSTEM_TOKEN: unique symbol = Symbol('ioasid system set');
+
+/**
+ * One IOASID namespace: IDs `0..0xFFFFFFFE` shared by every set, as the kernel's `drivers/iommu/ioasid.c`
+ * with the "IOASID extensions for guest SVA" set API.
+ *
+ * Context: every method is synchronous and never waits, so any of them may be called from a notifier
+ * callback or from code that must not wait (the kernel's atomic context). A nested call completes, with
+ * its own notifications, before it returns. Every failure throws an IoasidError and changes nothing.
+ */
+export class IoasidSpace {
+  #capacity = 0;
+  #available = 0;
+  readonly #ids = new IdTable();
+  readonly #sets = new SetRegistry();
+  readonly #global = new NotifierChain();
+  readonly #allocators = new CustomAllocators();
+  #systemSet: SetRecord | null = null;
+  readonly #onError: ((error: unknown, event: IoasidEvent | null) => void) | null;
+  readonly #report = (error: unknown, event: IoasidEvent | null): void => this.#reportError(error, event);
+
+  /**
+   * Creates an empty namespace.
+   * @param options `capacity` installs a capacity at once; `onNotifierError` receives subscriber errors
+   * @throws EINVAL bad options or capacity
+   */
+  constructor(options: IoasidSpaceOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw new IoasidError('EINVAL', `options ${show(options)} must be an object or omitted`);
+    }
+    const { capacity, onNotifierError } = options;
+    if (onNotifierError !== undefined && typeof onNotifierError !== 'function') {
+      throw new IoasidError('EINVAL', 'options.onNotifierError must be a function (error, event) => void');
+    }
+    this.#onError = onNotifierError ?? null;
+    if (capacity !== undefined) this.installCapacity(capacity);
+  }
+
+  /** The installed capacity (0 until `installCapacity`). */
+  get capacity(): number {
+    return this.#capacity;
+  }
+
+  /** Capacity not reserved by any set's quota: `capacity - sum(quotas)`. */
+  get available(): number {
+    return this.#available;
+  }
+
+  /** The system set's ID, or INVALID_IOASID_SET (-1) while there is none. */
+  get systemSid(): Sid {
+    return this.#systemSet === null ? INVALID_IOASID_SET : this.#systemSet.sid;
+  }
+
+  /** Number of IDs allocated in the whole namespace, free-pending ones included. */
+  get size(): number {
+    return this.#ids.live;
+  }
+
+  /**
+   * Installs the capacity once, before any set reserves quota: `capacity = available = total`.
+   * Mirrors `ioasid_install_capacity()` (V1: set-once; a second install is refused, not ignored).
+   * @param total IDs the namespace may hand out, integer 1..2^32-1 (VT-d: 2^20)
+   * @throws EINVAL bad total; EBUSY a capacity is already installed
+   */
+  installCapacity(total: number): void {
+    if (!isRangeBound(total) || total === 0) {
+      throw new IoasidError(
+        'EINVAL',
+        `capacity ${show(total)} is not valid: use an integer from 1 to ${MAX_CAPACITY} (VT-d uses 2^20 = 1048576)`,
+      );
+    }
+    if (this.#capacity !== 0) {
+      throw new IoasidError(
+        'EBUSY',
+        `a capacity of ${this.#capacity} is already installed; it can be installed only once`,
+      );
+    }
+    this.#capacity = total;
+    this.#available = total;
+  }
+
+  /**
+   * Creates a set owned by `token` and reserves `quota` IDs of the capacity for it.
+   * Mirrors `ioasid_alloc_set()` with the reviewers' fixes: check and reservation in one step, unique
+   * tokens, set IDs lowest-unused from 0.
+   * @param token the owner (a VM, an mm, a string): any value but null or undefined, compared with Object.is
+   * @param quota IDs the set may hold at once, integer 0..2^32-1 (0: nothing until adjusted)
+   * @returns the new set ID, the lowest unused (a destroyed set's ID is reused)
+   * @throws EINVAL bad token or quota; ENOSPC quota above `available` (always, for quota > 0, before a
+   * capacity is installed); EEXIST a live set already has this token
+   */
+  allocSet(token: unknown, quota: number): Sid {
+    if (token === null || token === undefined) {
+      throw new IoasidError('EINVAL', `set token ${show(token)} is not valid: pass the owner (a VM, an mm, a name)`);
+    }
+    return this.#createSet(token, quota).sid;
+  }
+
+  /**
+   * Creates the system set used for bare-metal SVA, with a private token; its ID is then `systemSid`.
+   * Mirrors `ioasid_alloc_system_set()`.
+   * @param quota IDs reserved for host processes (V1's VT-d used 32768)
+   * @returns the system set's ID
+   * @throws EINVAL bad quota; ENOSPC quota above `available`; EEXIST the system set exists (dying included)
+   */
+  allocSystemSet(quota: number): Sid {
+    if (this.#systemSet !== null) {
+      throw new IoasidError(
+        'EEXIST',
+        `the system set already exists as set ${this.#systemSet.sid}; use systemSid, or destroy it first`,
+      );
+    }
+    const set = this.#createSet(SYSTEM_TOKEN, quota);
+    this.#systemSet = set;
+    return set.sid;
+  }
+
+  /**
+   * Frees every ID of a set in ascending order, exactly as `free` does for each (one FREE event each),
+   * and with `destroy` destroys the set: at once if no ID is still referenced, else when its last ID is
+   * released (until then it is "dying"). Destroying returns the quota to `available`, makes the set ID
+   * reusable, releases the token at once and drops the set's subscribers.
+   * IDs that callbacks allocate into the set during the walk are not freed by it.
+   * Mirrors `ioasid_free_set()`.
+   * @param sid the set
+   * @param destroy true to destroy the set as well (default false)
+   * @throws EINVAL bad sid or destroy; ENOENT unknown or dying set
+   */
+  freeSet(sid: Sid, destroy = false): void {
+    if (typeof destroy !== 'boolean') {
+      throw new IoasidError('EINVAL', `destroy ${show(destroy)} must be true or false`);
+    }
+    const set = this.#liveSet(sid, 'free');
+    if (destroy) {
+      set.dying = true;
+      this.#sets.releaseToken(set);
+    }
+    if (set.count > 0) this.#freeAllIn(set);
+    if (destroy && set.count === 0 && !set.destroyed) this.#destroySet(set);
+  }
+
+  /**
+   * Changes a set's quota; `available` changes by `old - quota`. Mirrors `ioasid_adjust_set()` with
+   * the V3 delta rule (the V1/V2 absolute comparison was a bug).
+   * @param sid the set
+   * @param quota the new quota, integer 0..2^32-1, at least the number of IDs the set holds
+   * @throws EINVAL bad arguments or quota below the set's count; ENOENT unknown or dying set;
+   * ENOSPC growth `quota - old` above `available`
+   */
+  adjustSet(sid: Sid, quota: number): void {
+    checkQuota(quota);
+    const set = this.#liveSet(sid, 'adjust');
+    if (quota < set.count) {
+      throw new IoasidError(
+        'EINVAL',
+        `set ${sid} holds ${set.count} IDs, more than the new quota ${quota}; free IDs first or choose a quota >= ${set.count}`,
+      );
+    }
+    const growth = quota - set.quota;
+    if (growth > this.#available) {
+      throw new IoasidError(
+        'ENOSPC',
+        `set ${sid} cannot grow by ${growth} IDs: only ${this.#available} of the capacity ${this.#capacity} are unreserved; shrink or free another set first`,
+      );
+    }
+    this.#available -= growth;
+    set.quota = quota;
+  }
+
+  /**
+   * Describes a set (dying ones included).
+   * @returns `{ sid, token, quota, count, dying }`, a fresh object
+   * @throws EINVAL bad sid; ENOENT unknown set
+   */
+  getSet(sid: Sid): IoasidSetInfo {
+    return describe(this.#existingSet(sid));
+  }
+
+  /** Returns every existing set (dying ones included) as `getSet` describes it, ascending by set ID. */
+  listSets(): IoasidSetInfo[] {
+    return Array.from(this.#sets.all(), describe);
+  }
+
+  /**
+   * Returns the IDs a set holds (free-pending included), ascending.
+   * Mirrors `ioasid_set_for_each_ioasid()`.
+   * @throws EINVAL bad sid; ENOENT unknown set
+   */
+  listIds(sid: Sid): Ioasid[] {
+    const set = this.#existingSet(sid);
+    return set.count === 0 ? [] : Array.from(this.#ids.collect(set.sid, set.lo, set.hi, set.count));
+  }
+
+  /**
+   * Allocates the lowest free ID in `[min, max]` of the whole namespace to set `sid`, with one
+   * reference (the owner's), and emits ALLOC. The checks and the allocation are one step.
+   * Mirrors `ioasid_alloc()`.
+   * @param sid the set (not dying)
+   * @param min lowest acceptable ID, inclusive
+   * @param max highest acceptable ID, inclusive; 0xFFFFFFFF is clamped to 0xFFFFFFFE
+   * @param data private data returned by `find` (default null)
+   * @returns the ID
+   * @throws EINVAL bad sid or range (`0 <= min <= max <= 0xFFFFFFFF`), or a custom allocator's bad
+   * result; ENOENT unknown or dying set; ENOSPC the set is at its quota or no ID in the range is free
+   */
+  alloc(sid: Sid, min: number, max: number, data: unknown = null): Ioasid {
+    const id = this.#alloc(sid, min, max, data);
+    if (id < 0) throw this.#allocError(id, sid, min, max);
+    return id;
+  }
+
+  /**
+   * `alloc` that returns a negative errno (-EINVAL, -ENOENT, -ENOSPC) instead of throwing, for callers
+   * that expect failures on a hot path. Errors of a custom allocator's result are returned the same way.
+   */
+  tryAlloc(sid: Sid, min: number, max: number, data: unknown = null): Ioasid | NegativeErrno {
+    try {
+      return this.#alloc(sid, min, max, data);
+    } catch (error) {
+      if (error instanceof IoasidError) return -error.errno;
+      throw error;
+    }
+  }
+
+  /**
+   * Frees an ID: it becomes free-pending, FREE is emitted while it is still allocated and findable, then
+   * the owner's reference is dropped; the ID is released (and may be handed out again) once every
+   * reference is gone. Freeing a free-pending ID does nothing (one FREE per ID life). There is no
+   * ownership check: callers check with `findSid`. Mirrors `ioasid_free()`.
+   * @throws EINVAL bad ID; ENOENT the ID is not allocated
+   */
+  free(id: Ioasid): void {
+    const page = this.#ids.page(id);
+    const o = id & PAGE_MASK;
+    if (page === null || page.refs[o] === 0 || !isIoasid(id)) throw this.#unknownId(id);
+    this.#free(id, page, o, this.#sets.bySid[page.sids[o]] as SetRecord);
+  }
+
+  /** `free` that returns 0 or a negative errno (-EINVAL, -ENOENT) instead of throwing. */
+  tryFree(id: Ioasid): 0 | NegativeErrno {
+    const page = this.#ids.page(id);
+    const o = id & PAGE_MASK;
+    if (!isIoasid(id)) return EINVAL;
+    if (page === null || page.refs[o] === 0) return ENOENT;
+    this.#free(id, page, o, this.#sets.bySid[page.sids[o]] as SetRecord);
+    return 0;
+  }
+
+  /**
+   * Takes a reference on an ID so it is not handed out again until `put`. Mirrors `ioasid_get()`.
+   * @param sid if given and not INVALID_IOASID_SET, the set the ID must belong to
+   * @throws EINVAL bad arguments; ENOENT not allocated; EACCES another set's ID; EBUSY free-pending
+   */
+  get(id: Ioasid, sid: Sid = INVALID_IOASID_SET): void {
+    const page = this.#lookup(id, sid);
+    const o = id & PAGE_MASK;
+    if ((page.refs[o] & REF_PENDING) !== 0) {
+      throw new IoasidError(
+        'EBUSY',
+        `ID ${id} is free-pending: it was freed and waits for its last reference; take references before freeing`,
+      );
+    }
+    this.#ids.addRef(page, o);
+  }
+
+  /**
+   * Drops a reference. Dropping the last one releases the ID (without a FREE event when it was never
+   * freed). Mirrors `ioasid_put()`.
+   * @returns true if this released the ID
+   * @throws EINVAL bad ID; ENOENT not allocated
+   */
+  put(id: Ioasid): boolean {
+    const page = this.#lookup(id, INVALID_IOASID_SET);
+    const o = id & PAGE_MASK;
+    if (this.#ids.dropRefs(page, o, 1) !== 0) return false;
+    this.#release(id, page, o, this.#sets.bySid[page.sids[o]] as SetRecord);
+    return true;
+  }
+
+  /**
+   * Returns an ID's private data: the fast path, a direct lookup. Free-pending IDs are still found.
+   * Takes no reference. Mirrors `ioasid_find()`.
+   * @param sid the set the ID must belong to, or INVALID_IOASID_SET (-1) to skip the check
+   * @param getter if given, called once with the data; a falsy result makes `find` return null
+   * @returns the data, or null when there is none or the getter refused
+   * @throws EINVAL bad arguments; ENOENT not allocated; EACCES the ID belongs to another set
+   */
+  find(sid: Sid, id: Ioasid, getter?: ((data: unknown) => boolean) | null): unknown {
+    if (id >>> 0 !== id || id === INVALID_IOASID) throw this.#unknownId(id, sid);
+    const chunk = this.#ids.chunks[id >>> 22];
+    const page = chunk === null ? null : chunk[(id >>> 12) & 1023];
+    const o = id & PAGE_MASK;
+    if (page === null || page.refs[o] === 0) throw this.#unknownId(id, sid);
+    if (sid !== INVALID_IOASID_SET && page.sids[o] !== sid) throw this.#foreignId(id, sid, page.sids[o]);
+    const data = page.data === null ? null : page.data[o];
+    if (getter !== undefined && getter !== null) {
+      if (typeof getter !== 'function') {
+        throw new IoasidError('EINVAL', `getter ${show(getter)} must be a function (data) => boolean`);
+      }
+      if (!getter(data)) return null;
+    }
+    return data;
+  }
+
+  /**
+   * Returns the set of an allocated ID (free-pending included). Takes no reference.
+   * Mirrors `ioasid_find_sid()`.
+   * @throws EINVAL bad ID; ENOENT not allocated
+   */
+  findSid(id: Ioasid): Sid {
+    const page = this.#ids.page(id);
+    const o = id & PAGE_MASK;
+    if (page === null || page.refs[o] === 0 || !isIoasid(id)) throw this.#unknownId(id);
+    return page.sids[o];
+  }
+
+  /**
+   * Replaces an ID's private data (null or undefined clears it). Mirrors `ioasid_attach_data()`.
+   * @throws EINVAL bad ID; ENOENT not allocated
+   */
+  setData(id: Ioasid, data: unknown): void {
+    const page = this.#lookup(id, INVALID_IOASID_SET);
+    const o = id & PAGE_MASK;
+    if (data === null || data === undefined) {
+      if (page.data !== null) page.data[o] = null;
+    } else {
+      (page.data ??= new Array<unknown>(4096).fill(null))[o] = data;
+    }
+  }
+
+  /**
+   * Returns `'active'`, or `'free-pending'` once freed while references remain.
+   * @throws EINVAL bad ID; ENOENT not allocated
+   */
+  state(id: Ioasid): IoasidState {
+    const page = this.#lookup(id, INVALID_IOASID_SET);
+    return (page.refs[id & PAGE_MASK] & REF_PENDING) === 0 ? 'active' : 'free-pending';
+  }
+
+  /**
+   * Returns the number of references an ID holds (the owner's included until it is freed).
+   * @throws EINVAL bad ID; ENOENT not allocated
+   */
+  refCount(id: Ioasid): number {
+    const page = this.#lookup(id, INVALID_IOASID_SET);
+    return this.#ids.refCount(page, id & PAGE_MASK);
+  }
+
+  /**
+   * Maps the guest's own ID `spid` to host ID `id` inside `id`'s set, replacing any earlier mapping of
+   * `id`, and emits BIND carrying `spid`. Two sets may use the same spid. Mirrors `ioasid_attach_spid()`.
+   * @param spid the guest ID, integer 0..0xFFFFFFFE
+   * @throws EINVAL bad arguments, or `spid` already mapped to another ID of the set; ENOENT `id` not
+   * allocated; EBUSY `id` is free-pending
+   */
+  attachSpid(id: Ioasid, spid: number): void {
+    checkIoasid(spid, 'spid');
+    const page = this.#lookup(id, INVALID_IOASID_SET);
+    const o = id & PAGE_MASK;
+    if ((page.refs[o] & REF_PENDING) !== 0) {
+      throw new IoasidError('EBUSY', `ID ${id} is free-pending; a spid cannot be attached to a freed ID`);
+    }
+    const set = this.#sets.bySid[page.sids[o]] as SetRecord;
+    const map = (set.spids ??= new Map<number, number>());
+    const other = map.get(spid);
+    if (other !== undefined && other !== id) {
+      throw new IoasidError(
+        'EINVAL',
+        `spid ${spid} is already mapped to ID ${other} in set ${set.sid}; detach it from ${other} first`,
+      );
+    }
+    const spids = (page.spids ??= newSpidColumn());
+    const old = spids[o];
+    if (old !== INVALID_IOASID && old !== spid) map.delete(old);
+    spids[o] = spid;
+    map.set(spid, id);
+    if (this.#hasSubscribers(set)) this.#emit(IOASID_BIND, id, page, o, set);
+  }
+
+  /**
+   * Emits UNBIND carrying the ID's spid, then removes the mapping. Mirrors `ioasid_detach_spid()`
+   * (V4 order: subscribers can still look the mapping up while they handle UNBIND).
+   * @throws EINVAL bad ID; ENOENT `id` not allocated or no spid attached
+   */
+  detachSpid(id: Ioasid): void {
+    const page = this.#lookup(id, INVALID_IOASID_SET);
+    const o = id & PAGE_MASK;
+    const spid = page.spids === null ? INVALID_IOASID : page.spids[o];
+    if (spid === INVALID_IOASID) {
+      throw new IoasidError('ENOENT', `ID ${id} has no spid attached; attach one with attachSpid first`);
+    }
+    const set = this.#sets.bySid[page.sids[o]] as SetRecord;
+    if (this.#hasSubscribers(set)) this.#emit(IOASID_UNBIND, id, page, o, set);
+    // Callbacks may have detached, replaced or released the mapping already: remove only what was announced.
+    const now = this.#ids.page(id);
+    if (now !== null && now.refs[o] !== 0 && now.spids !== null && now.spids[o] === spid) {
+      now.spids[o] = INVALID_IOASID;
+      (this.#sets.bySid[now.sids[o]] as SetRecord).spids?.delete(spid);
+    }
+  }
+
+  /**
+   * Returns the host ID mapped to guest ID `spid` in set `sid`, in O(1); takes no reference.
+   * Mirrors `ioasid_find_by_spid()`.
+   * @throws EINVAL bad arguments; ENOENT unknown set or no mapping
+   */
+  findBySpid(sid: Sid, spid: number): Ioasid {
+    checkIoasid(spid, 'spid');
+    const set = this.#existingSet(sid);
+    const id = set.spids === null ? undefined : set.spids.get(spid);
+    if (id === undefined) {
+      throw new IoasidError('ENOENT', `set ${sid} has no ID mapped to spid ${spid}; attach it with attachSpid`);
+    }
+    return id;
+  }
+
+  /**
+   * Returns the spid mapped to an ID, or INVALID_IOASID when none.
+   * @throws EINVAL bad ID; ENOENT not allocated
+   */
+  spidOf(id: Ioasid): number {
+    const page = this.#lookup(id, INVALID_IOASID_SET);
+    return page.spids === null ? INVALID_IOASID : page.spids[id & PAGE_MASK];
+  }
+
+  /**
+   * Subscribes `callback` to every event, or to one set's with `options.sid`. Higher `priority` runs
+   * first, equal priorities in registration order. A set's subscribers end with the set.
+   * Mirrors `ioasid_register_notifier()`.
+   * @throws EINVAL bad callback or options; ENOENT unknown set; EEXIST already subscribed in that scope
+   */
+  addNotifier(callback: NotifierCallback, options: NotifierOptions = {}): void {
+    const { chain, where } = this.#chainFor(callback, options, true);
+    const priority = options.priority ?? 0;
+    if (typeof priority !== 'number' || !Number.isSafeInteger(priority)) {
+      throw new IoasidError('EINVAL', `priority ${show(priority)} must be an integer (CPU 3, IOMMU 2, DEVICE 1, LAST 0)`);
+    }
+    if (!chain.add(callback, priority)) {
+      throw new IoasidError('EEXIST', `this callback is already subscribed to ${where}; subscribe it once`);
+    }
+  }
+
+  /**
+   * Unsubscribes `callback` from the scope it was added to. A walk in progress does not call it again.
+   * Mirrors `ioasid_unregister_notifier()`.
+   * @throws EINVAL bad arguments; ENOENT unknown set or not subscribed there
+   */
+  removeNotifier(callback: NotifierCallback, options: NotifierOptions = {}): void {
+    const { chain, where } = this.#chainFor(callback, options, false);
+    if (!chain.remove(callback)) {
+      throw new IoasidError('ENOENT', `this callback is not subscribed to ${where}`);
+    }
+  }
+
+  /**
+   * Publishes an event (VFIO announcing `'bind'` or `'unbind'`) for an allocated ID to the global chain,
+   * then to the ID's set chain. Changes no state. Mirrors V1's `ioasid_notify()`.
+   * @param type the event type, a non-empty string
+   * @returns the result of the last callback called, NOTIFY_DONE when none
+   * @throws EINVAL bad arguments; ENOENT not allocated
+   */
+  notify(id: Ioasid, type: string): number {
+    if (typeof type !== 'string' || type.length === 0) {
+      throw new IoasidError('EINVAL', `event type ${show(type)} must be a non-empty string such as 'bind'`);
+    }
+    const page = this.#lookup(id, INVALID_IOASID_SET);
+    const o = id & PAGE_MASK;
+    return this.#emit(type, id, page, o, this.#sets.bySid[page.sids[o]] as SetRecord);
+  }
+
+  /**
+   * Registers a custom allocator. The first one becomes active at once; ops with the same `alloc` and
+   * `free` functions as a registered allocator share it and its IDs; others wait in registration order.
+   * Mirrors `ioasid_register_allocator()`.
+   * @throws EINVAL bad ops; EEXIST these ops are registered; EAGAIN no custom allocator yet and the
+   * default allocator has IDs outstanding (free-pending included)
+   */
+  registerAllocator(ops: IoasidAllocatorOps): void {
+    this.#allocators.register(ops, this.#ids.live);
+  }
+
+  /**
+   * Unregisters custom allocator ops. Removing the last ops of the active allocator activates the next
+   * registered one, or the default allocator. Mirrors `ioasid_unregister_allocator()`, except that an
+   * allocator with IDs out is refused instead of orphaning them.
+   * @throws ENOENT not registered; EBUSY last ops of the active allocator while it has IDs outstanding
+   */
+  unregisterAllocator(ops: IoasidAllocatorOps): void {
+    this.#allocators.unregister(ops, this.#ids.live);
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  #createSet(token: unknown, quota: number): SetRecord {
+    checkQuota(quota);
+    if (quota > this.#available) {
+      throw new IoasidError(
+        'ENOSPC',
+        this.#capacity === 0
+          ? `no capacity is installed, so a quota of ${quota} cannot be reserved; call installCapacity first`
+          : `quota ${quota} exceeds the ${this.#available} IDs left of the capacity ${this.#capacity}; ask for less or shrink another set`,
+      );
+    }
+    const owner = this.#sets.byToken(token);
+    if (owner !== null) {
+      throw new IoasidError(
+        'EEXIST',
+        `token ${show(token)} already owns set ${owner.sid}; use that set or destroy it first`,
+      );
+    }
+    if (this.#sets.nextSid() < 0) {
+      throw new IoasidError('ENOSPC', `all ${MAX_SID + 1} set IDs are in use; destroy a set first`);
+    }
+    const set = this.#sets.add(token, quota);
+    this.#available -= quota;
+    return set;
+  }
+
+  /** The set `sid`, dying or not; EINVAL/ENOENT otherwise. */
+  #existingSet(sid: Sid): SetRecord {
+    checkSid(sid);
+    const set = this.#sets.get(sid);
+    if (set === null) throw new IoasidError('ENOENT', `set ${sid} does not exist; create it with allocSet`);
+    return set;
+  }
+
+  /** The set `sid` if it exists and is not dying; EINVAL/ENOENT otherwise. */
+  #liveSet(sid: Sid, verb: string): SetRecord {
+    const set = this.#existingSet(sid);
+    if (set.dying) {
+      throw new IoasidError(
+        'ENOENT',
+        `set ${sid} is being destroyed (it waits for ${set.count} referenced IDs) and cannot ${verb}; create a new set`,
+      );
+    }
+    return set;
+  }
+
+  /** The page of allocated ID `id`, after the ID and (unless -1) ownership checks. */
+  #lookup(id: Ioasid, sid: Sid): IdPage {
+    const page = isIoasid(id) ? this.#ids.page(id) : null;
+    const o = id & PAGE_MASK;
+    if (page === null || page.refs[o] === 0) throw this.#unknownId(id, sid);
+    if (sid !== INVALID_IOASID_SET && page.sids[o] !== sid) throw this.#foreignId(id, sid, page.sids[o]);
+    return page;
+  }
+
+  #unknownId(id: unknown, sid: unknown = INVALID_IOASID_SET): IoasidError {
+    checkIoasid(id);
+    if (sid !== INVALID_IOASID_SET) checkSid(sid);
+    return new IoasidError('ENOENT', `ID ${id} is not allocated`);
+  }
+
+  #foreignId(id: Ioasid, sid: unknown, owner: number): IoasidError {
+    if (sid !== INVALID_IOASID_SET) checkSid(sid);
+    return new IoasidError(
+      'EACCES',
+      `ID ${id} belongs to set ${owner}, not to set ${show(sid)}; use the owning set or INVALID_IOASID_SET (-1)`,
+    );
+  }
+
+  #alloc(sid: Sid, min: number, max: number, data: unknown): number {
+    const sets = this.#sets.bySid;
+    const set = sid >>> 0 === sid && sid < sets.length ? sets[sid] : null;
+    if (set === null || set.dying) return isSid(sid) ? ENOENT : EINVAL;
+    if (!(min >>> 0 === min && max >>> 0 === max && min <= max)) return EINVAL;
+    if (max === INVALID_IOASID) max = INVALID_IOASID - 1;
+    if (set.count >= set.quota) return ENOSPC;
+    const custom = this.#allocators.active;
+    let id: number;
+    if (custom === null) {
+      id = this.#ids.lowestFree(min, max);
+      if (id < 0) return ENOSPC;
+    } else {
+      id = this.#customAlloc(custom, set, min, max);
+    }
+    const page = this.#ids.occupy(id, set.sid, data === undefined ? null : data);
+    set.count++;
+    set.noteId(id);
+    if (set.walks !== null) for (const spared of set.walks) spared.add(id);
+    if (this.#hasSubscribers(set)) this.#emit(IOASID_ALLOC, id, page, id & PAGE_MASK, set);
+    return id;
+  }
+
+  /** Builds the error for a negative result of #alloc; the failed call changed nothing, so re-check. */
+  #allocError(errno: number, sid: Sid, min: number, max: number): IoasidError {
+    if (errno === ENOENT) {
+      const set = this.#sets.get(sid);
+      return set === null
+        ? new IoasidError('ENOENT', `set ${sid} does not exist; create it with allocSet`)
+        : new IoasidError('ENOENT', `set ${sid} is being destroyed and cannot allocate; create a new set`);
+    }
+    if (errno === EINVAL) {
+      if (!isSid(sid)) return new IoasidError('EINVAL', `set ID ${show(sid)} is not valid: set IDs are integers >= 0`);
+      return new IoasidError(
+        'EINVAL',
+        `range [${show(min)}, ${show(max)}] is not valid: need integers 0 <= min <= max <= 0xFFFFFFFF`,
+      );
+    }
+    const set = this.#sets.get(sid) as SetRecord;
+    if (set.count >= set.quota) {
+      return new IoasidError(
+        'ENOSPC',
+        `set ${sid} is at its quota of ${set.quota} IDs; free IDs or raise the quota with adjustSet`,
+      );
+    }
+    return new IoasidError(
+      'ENOSPC',
+      `no free ID in [${min}, ${Math.min(max, INVALID_IOASID - 1)}]; free IDs or widen the range`,
+    );
+  }
+
+  #customAlloc(group: AllocatorGroup, set: SetRecord, min: number, max: number): number {
+    const ops = group.members[0];
+    const id = ops.alloc(min, max, ops.pdata);
+    if (id === INVALID_IOASID) {
+      throw new IoasidError('ENOSPC', `the custom allocator has no free ID in [${min}, ${max}] (it returned INVALID_IOASID)`);
+    }
+    if (!isIoasid(id)) {
+      throw new IoasidError('EINVAL', `the custom allocator returned ${show(id)}, which is not an ID`);
+    }
+    if (id < min || id > max || this.#ids.has(id)) {
+      ops.free(id, ops.pdata);
+      throw new IoasidError(
+        'EINVAL',
+        id < min || id > max
+          ? `the custom allocator returned ${id}, outside [${min}, ${max}]; it was given back`
+          : `the custom allocator returned ${id}, which is already allocated; it was given back`,
+      );
+    }
+    // The allocator is user code and may have called back into the space: re-check what it may change.
+    if (set.destroyed || set.dying || set.count >= set.quota || this.#allocators.active !== group) {
+      ops.free(id, ops.pdata);
+      throw new IoasidError('EAGAIN', `set ${set.sid} or the active allocator changed during the allocation; retry`);
+    }
+    return id;
+  }
+
+  #free(id: Ioasid, page: IdPage, o: number, set: SetRecord): void {
+    if ((page.refs[o] & REF_PENDING) !== 0) return; // one FREE per ID life
+    page.refs[o] |= REF_PENDING;
+    if (!this.#hasSubscribers(set)) {
+      if (this.#ids.dropRefs(page, o, 1) === 0) this.#release(id, page, o, set);
+      return;
+    }
+    // Hold the ID through delivery so that no callback's put can release it while later subscribers
+    // still have to see it allocated; then drop this hold and the owner's reference together.
+    this.#ids.addRef(page, o);
+    this.#emit(IOASID_FREE, id, page, o, set);
+    if (this.#ids.dropRefs(page, o, 2) === 0) this.#release(id, page, o, set);
+  }
+
+  #freeAllIn(set: SetRecord): void {
+    const ids = this.#ids.collect(set.sid, set.lo, set.hi, set.count);
+    const spared = new Set<number>();
+    (set.walks ??= []).push(spared);
+    try {
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i];
+        const page = this.#ids.page(id);
+        const o = id & PAGE_MASK;
+        // Callbacks may have released the ID, or a new life of it may belong to this walk's spared list.
+        if (page === null || page.refs[o] === 0 || page.sids[o] !== set.sid) continue;
+        if (spared.size !== 0 && spared.has(id)) continue;
+        this.#free(id, page, o, set);
+      }
+    } finally {
+      const walks = set.walks as Set<number>[];
+      walks.splice(walks.indexOf(spared), 1);
+      if (walks.length === 0) set.walks = null;
+    }
+  }
+
+  #release(id: Ioasid, page: IdPage, o: number, set: SetRecord): void {
+    if (page.spids !== null) {
+      const spid = page.spids[o];
+      if (spid !== INVALID_IOASID) set.spids?.delete(spid);
+    }
+    this.#ids.release(page, o);
+    if (--set.count === 0) {
+      set.lo = 0xffffffff;
+      set.hi = 0;
+      if (set.dying && !set.destroyed) this.#destroySet(set);
+    }
+    const custom = this.#allocators.active;
+    if (custom !== null) {
+      const ops = custom.members[0];
+      try {
+        ops.free(id, ops.pdata);
+      } catch (error) {
+        this.#reportError(error, null);
+      }
+    }
+  }
+
+  #destroySet(set: SetRecord): void {
+    set.destroyed = true;
+    set.dying = false;
+    set.chain?.clear();
+    set.chain = null;
+    this.#sets.remove(set);
+    this.#available += set.quota;
+    if (this.#systemSet === set) this.#systemSet = null;
+  }
+
+  #hasSubscribers(set: SetRecord): boolean {
+    return this.#global.size !== 0 || (set.chain !== null && set.chain.size !== 0);
+  }
+
+  /** Delivers one event to the global chain, then to the set's; returns the last callback's result. */
+  #emit(type: string, id: Ioasid, page: IdPage, o: number, set: SetRecord): number {
+    const event: IoasidEvent = {
+      type,
+      id,
+      sid: set.sid,
+      token: set.token,
+      data: page.data === null ? null : page.data[o],
+      spid: page.spids === null ? INVALID_IOASID : page.spids[o],
+    };
+    let last = this.#global.walk(event, this.#report);
+    if (set.chain !== null) {
+      const result = set.chain.walk(event, this.#report);
+      if (result !== NOT_CALLED) last = result;
+    }
+    return last === NOT_CALLED ? NOTIFY_DONE : last;
+  }
+
+  #chainFor(
+    callback: NotifierCallback,
+    options: NotifierOptions,
+    create: boolean,
+  ): { chain: NotifierChain; where: string } {
+    if (typeof callback !== 'function') {
+      throw new IoasidError('EINVAL', `notifier callback ${show(callback)} must be a function (event) => result`);
+    }
+    if (typeof options !== 'object' || options === null) {
+      throw new IoasidError('EINVAL', `notifier options ${show(options)} must be an object or omitted`);
+    }
+    const sid = options.sid;
+    if (sid === undefined || sid === INVALID_IOASID_SET) return { chain: this.#global, where: 'the global chain' };
+    const set = this.#existingSet(sid);
+    if (set.chain === null) {
+      if (!create) return { chain: new NotifierChain(), where: `set ${sid}` };
+      set.chain = new NotifierChain();
+    }
+    return { chain: set.chain, where: `set ${sid}` };
+  }
+
+  #reportError(error: unknown, event: IoasidEvent | null): void {
+    const handler = this.#onError;
+    if (handler !== null) {
+      try {
+        handler(error, event);
+        return;
+      } catch (handlerError) {
+        error = handlerError;
+      }
+    }
+    // Never swallowed: rethrown outside the operation, where the host's uncaught-error handling sees it.
+    (globalThis as unknown as { queueMicrotask(cb: () => void): void }).queueMicrotask(() => {
+      throw error;
+    });
+  }
+}
+
+function describe(set: SetRecord): IoasidSetInfo {
+  return { sid: set.sid, token: set.token, quota: set.quota, count: set.count, dying: set.dying };
+}
+
+/** The errno of each code, negated, as the `try*` forms return them. */
+export const NEGATIVE_ERRNO: Readonly<Record<IoasidErrorCode, number>> = Object.freeze({
+  EINVAL,
+  ENOENT,
+  EACCES: -ERROR_CODES.EACCES.errno,
+  EBUSY: -ERROR_CODES.EBUSY.errno,
+  EEXIST: -ERROR_CODES.EEXIST.errno,
+  ENOSPC,
+  EAGAIN: -ERROR_CODES.EAGAIN.errno,
+});

@@ -1,0 +1,93 @@
+// One notifier chain (the global one, or one set's): priority order, FIFO among equals, STOP ends the
+// walk, copy-on-write subscriber list so callbacks may add or remove subscribers while it is walked.
+
+import { NOTIFY_DONE, NOTIFY_STOP_MASK } from './constants.js';
+import type { IoasidEvent, NotifierCallback } from './types.js';
+
+interface Entry {
+  readonly callback: NotifierCallback;
+  readonly priority: number;
+  /** Cleared on removal so a walk in progress skips the entry. */
+  active: boolean;
+}
+
+const EMPTY: readonly Entry[] = Object.freeze([]);
+
+/** Result of a walk in which no callback was called. */
+export const NOT_CALLED = -1;
+
+/**
+ * A list of callbacks ordered like the kernel's `notifier_chain_register`: descending priority, and a
+ * new entry goes after every entry of equal priority. The list is replaced, never mutated, so a walk
+ * iterates a snapshot: entries added during a walk are not called by it, and entries removed during
+ * it are skipped through their `active` flag.
+ */
+export class NotifierChain {
+  #entries: readonly Entry[] = EMPTY;
+
+  /** Number of subscribers. */
+  get size(): number {
+    return this.#entries.length;
+  }
+
+  /** Returns whether `callback` is subscribed to this chain. */
+  has(callback: NotifierCallback): boolean {
+    return this.#entries.some((e) => e.callback === callback);
+  }
+
+  /** Adds `callback`; returns false (adding nothing) if it is already subscribed. */
+  add(callback: NotifierCallback, priority: number): boolean {
+    const entries = this.#entries;
+    if (this.has(callback)) return false;
+    let at = entries.length;
+    for (let i = 0; i < entries.length; i++) {
+      if (entries[i].priority < priority) {
+        at = i;
+        break;
+      }
+    }
+    const next = entries.slice();
+    next.splice(at, 0, { callback, priority, active: true });
+    this.#entries = next;
+    return true;
+  }
+
+  /** Removes `callback`; returns false if it was not subscribed. */
+  remove(callback: NotifierCallback): boolean {
+    const i = this.#entries.findIndex((e) => e.callback === callback);
+    if (i < 0) return false;
+    this.#entries[i].active = false;
+    this.#entries = this.#entries.filter((_, j) => j !== i);
+    return true;
+  }
+
+  /** Removes every subscriber, also from walks in progress (a destroyed set's chain ends here). */
+  clear(): void {
+    for (const e of this.#entries) e.active = false;
+    this.#entries = EMPTY;
+  }
+
+  /**
+   * Calls every subscriber with `event` in order and returns the last result (NOT_CALLED when none was
+   * called). A result with the 0x8000 bit ends the walk; `undefined` or any non-number counts as
+   * NOTIFY_DONE. A callback that throws counts as NOTIFY_DONE and its error goes to `report`.
+   */
+  walk(event: IoasidEvent, report: (error: unknown, event: IoasidEvent) => void): number {
+    const entries = this.#entries;
+    let last = NOT_CALLED;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
+      if (!entry.active) continue;
+      let result: unknown;
+      try {
+        result = entry.callback(event);
+      } catch (error) {
+        report(error, event);
+        result = NOTIFY_DONE;
+      }
+      last = typeof result === 'number' ? result : NOTIFY_DONE;
+      if ((last & NOTIFY_STOP_MASK) !== 0) break;
+    }
+    return last;
+  }
+}
