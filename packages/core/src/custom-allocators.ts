@@ -20,11 +20,8 @@ export interface AllocatorGroup {
  */
 export class CustomAllocators {
   readonly #groups: AllocatorGroup[] = [];
-
-  /** The active custom allocator, or null while the default allocator is active. */
-  get active(): AllocatorGroup | null {
-    return this.#groups.length > 0 ? this.#groups[0] : null;
-  }
+  /** The active custom allocator, or null while the default allocator is active (read on every alloc). */
+  active: AllocatorGroup | null = null;
 
   /**
    * Registers `ops`. `live` is the number of allocated IDs.
@@ -54,6 +51,7 @@ export class CustomAllocators {
     const shared = this.#groups.find((g) => g.alloc === ops.alloc && g.free === ops.free);
     if (shared !== undefined) shared.members.push(ops);
     else this.#groups.push({ alloc: ops.alloc, free: ops.free, members: [ops] });
+    this.active = this.#groups[0];
   }
 
   /**
@@ -74,6 +72,7 @@ export class CustomAllocators {
     }
     group.members.splice(group.members.indexOf(ops), 1);
     if (group.members.length === 0) this.#groups.splice(this.#groups.indexOf(group), 1);
+    this.active = this.#groups.length > 0 ? this.#groups[0] : null;
   }
 
   #find(ops: IoasidAllocatorOps): AllocatorGroup | null {

@@ -26,7 +26,11 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = Object.fr
   ENOENT: { errno: 2, httpStatus: 404, meaning: 'no such ID, set, mapping, subscriber or allocator' },
   EAGAIN: { errno: 11, httpStatus: 503, meaning: 'not possible now; retry once the condition clears' },
   EACCES: { errno: 13, httpStatus: 403, meaning: 'the ID or set belongs to someone else' },
-  EBUSY: { errno: 16, httpStatus: 409, meaning: 'in use: installed already, free-pending or still holding IDs' },
+  EBUSY: {
+    errno: 16,
+    httpStatus: 409,
+    meaning: 'in use: installed already, free-pending or still holding IDs',
+  },
   EEXIST: { errno: 17, httpStatus: 409, meaning: 'already exists or already registered' },
   EINVAL: { errno: 22, httpStatus: 400, meaning: 'an argument has a wrong type or value' },
   ENOSPC: { errno: 28, httpStatus: 409, meaning: 'no capacity, quota or free ID left' },

@@ -10,20 +10,23 @@
 export class LevelBitmap {
   /** Number of usable bits. */
   readonly size: number;
-  /** `levels[0]` holds the bits themselves; each further level summarises the one below. */
-  readonly levels: Uint32Array[];
+  /**
+   * `levels[0]` holds the bits themselves; each further level summarises the one below. Words are
+   * Int32Array so a full word reads as -1 and bit tricks never leave the int32 range (no doubles).
+   */
+  readonly levels: Int32Array[];
 
   /** @param size number of bits, >= 1 */
   constructor(size: number) {
     this.size = size;
-    const levels: Uint32Array[] = [];
+    const levels: Int32Array[] = [];
     let bits = size;
     do {
       const words = Math.ceil(bits / 32);
-      const level = new Uint32Array(words);
+      const level = new Int32Array(words);
       // Padding bits beyond the end of this level count as "full" so they are never chosen.
       const used = bits & 31;
-      if (used !== 0) level[words - 1] = ~((1 << used) - 1) >>> 0;
+      if (used !== 0) level[words - 1] = ~((1 << used) - 1);
       levels.push(level);
       bits = words;
     } while (bits > 1);
@@ -37,26 +40,42 @@ export class LevelBitmap {
 
   /** Sets bit `i` (which must be clear) and marks full words in the levels above. */
   set(i: number): void {
-    const levels = this.levels;
-    for (let k = 0; k < levels.length; k++) {
-      const words = levels[k];
-      const w = i >>> 5;
-      const v = (words[w] | (1 << (i & 31))) >>> 0;
-      words[w] = v;
-      if (v !== 0xffffffff) return;
-      i = w;
-    }
+    this.setAt(0, i);
   }
 
   /** Clears bit `i` (which must be set) and clears the "full" marks above it. */
   clear(i: number): void {
+    this.clearAt(0, i);
+  }
+
+  /**
+   * Sets bit `i` of level `k` and propagates upward. Callers that set a level-0 bit inline call
+   * `setAt(1, w)` when word w became full.
+   */
+  setAt(k: number, i: number): void {
     const levels = this.levels;
-    for (let k = 0; k < levels.length; k++) {
+    for (; k < levels.length; k++) {
+      const words = levels[k];
+      const w = i >>> 5;
+      const v = words[w] | (1 << (i & 31));
+      words[w] = v;
+      if (v !== -1) return;
+      i = w;
+    }
+  }
+
+  /**
+   * Clears bit `i` of level `k` and propagates upward. Callers that clear a level-0 bit inline call
+   * `clearAt(1, w)` when word w was full before.
+   */
+  clearAt(k: number, i: number): void {
+    const levels = this.levels;
+    for (; k < levels.length; k++) {
       const words = levels[k];
       const w = i >>> 5;
       const old = words[w];
       words[w] = old & ~(1 << (i & 31));
-      if (old !== 0xffffffff) return;
+      if (old !== -1) return;
       i = w;
     }
   }

@@ -24,11 +24,8 @@ export const NOT_CALLED = -1;
  */
 export class NotifierChain {
   #entries: readonly Entry[] = EMPTY;
-
-  /** Number of subscribers. */
-  get size(): number {
-    return this.#entries.length;
-  }
+  /** Number of subscribers (a plain field: emitters test it on every operation). */
+  size = 0;
 
   /** Returns whether `callback` is subscribed to this chain. */
   has(callback: NotifierCallback): boolean {
@@ -49,6 +46,7 @@ export class NotifierChain {
     const next = entries.slice();
     next.splice(at, 0, { callback, priority, active: true });
     this.#entries = next;
+    this.size = next.length;
     return true;
   }
 
@@ -58,6 +56,7 @@ export class NotifierChain {
     if (i < 0) return false;
     this.#entries[i].active = false;
     this.#entries = this.#entries.filter((_, j) => j !== i);
+    this.size = this.#entries.length;
     return true;
   }
 
@@ -65,6 +64,7 @@ export class NotifierChain {
   clear(): void {
     for (const e of this.#entries) e.active = false;
     this.#entries = EMPTY;
+    this.size = 0;
   }
 
   /**

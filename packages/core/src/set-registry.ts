@@ -1,9 +1,9 @@
 // The registry of sets: records indexed by set ID, lowest-unused set ID reuse, and token lookup.
 
-import { NotifierChain } from './notifier-chain.js';
+import type { NotifierChain } from './notifier-chain.js';
 
-/** Largest set ID; set IDs are stored per allocated ID in an Int32Array. */
-export const MAX_SID = 0x7fffffff;
+/** Largest set ID: set IDs are packed into 24 bits of each allocated ID's state word. */
+export const MAX_SID = 0xffffff;
 
 /** Everything the core keeps about one set. */
 export class SetRecord {

@@ -42,10 +42,11 @@ export interface IoasidEvent {
 }
 
 /**
- * A subscriber. Returns NOTIFY_DONE, NOTIFY_OK, NOTIFY_STOP or NOTIFY_BAD (or nothing, meaning
- * NOTIFY_DONE); a result with the 0x8000 bit set ends the walk of this chain. It never vetoes.
+ * A subscriber. Returns NOTIFY_DONE, NOTIFY_OK, NOTIFY_STOP or NOTIFY_BAD; a result with the 0x8000 bit
+ * set ends the walk of this chain. Anything that is not a number (nothing, say) counts as NOTIFY_DONE.
+ * It never vetoes the operation.
  */
-export type NotifierCallback = (event: IoasidEvent) => number | undefined | void;
+export type NotifierCallback = (event: IoasidEvent) => unknown;
 
 /** Where a subscriber listens and in which order it runs. */
 export interface NotifierOptions {
