@@ -83,6 +83,7 @@ export class ContractTracker {
   /** Latest life of every ID ever allocated. */
   readonly lives = new Map<number, Life>();
   readonly #checkDuringEvents: boolean;
+  readonly #allocEvents: { id: number; sid: number }[] = [];
   readonly #setEnd: NotifierCallback = (event) => this.#deliveryEnd(event, true);
 
   constructor(capacity: number, options: { checkDuringEvents?: boolean } = {}) {
@@ -112,9 +113,10 @@ export class ContractTracker {
   }
 
   alloc(sid: number, min: number, max: number, data?: unknown): number {
+    const from = this.#allocEvents.length;
     const id = this.space.alloc(sid, min, max, data);
-    const life = this.lives.get(id);
-    if (life === undefined || life.released || life.sid !== sid) {
+    // The ALLOC event came during the call (the ID may already be freed again by a callback).
+    if (!this.#allocEvents.slice(from).some((e) => e.id === id && e.sid === sid)) {
       this.violations.push(`alloc(${sid}) returned ${id} without a matching ALLOC event`);
     }
     return id;
@@ -202,6 +204,7 @@ export class ContractTracker {
   #deliveryStart(event: IoasidEvent): void {
     this.log.push(`${event.type}:${event.id}`);
     if (event.type === 'alloc') {
+      this.#allocEvents.push({ id: event.id, sid: event.sid });
       const prev = this.lives.get(event.id);
       // 3. never handed out while allocated or referenced
       if (prev !== undefined && !prev.released) {
