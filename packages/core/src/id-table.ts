@@ -272,31 +272,31 @@ export class IdTable {
   }
 
   #freeAllInPage(page: IdPage, sid: number, spids: Map<number, number> | null): number {
-    const all = page.owner === sid;
     const words = page.words;
     const meta = page.meta;
     const data = page.data;
     const pageSpids = spids === null ? null : page.spids;
+    // The usual state of a set's ID: active, only the owner's reference. Anything else of this set is
+    // either free-pending already (left alone) or referenced (becomes free-pending).
+    const plain = (sid << SID_SHIFT) | 1;
     let released = 0;
     for (let w = 0; w < WORDS_PER_PAGE; w++) {
-      let v = words[w];
+      if (words[w] === 0) continue;
+      const base = w << 5;
       let mask = 0;
-      while (v !== 0) {
-        const bit = v & -v;
-        v ^= bit;
-        const o = (w << 5) + ctz(bit);
+      // A sequential pass over 32 state words prefetches well, even when sets are interleaved.
+      for (let b = 0; b < 32; b++) {
+        const o = base + b;
         const m = meta[o];
-        if ((!all && m >>> SID_SHIFT !== sid) || (m & REF_PENDING) !== 0) continue;
-        const c = m & REF_COUNT_MASK;
-        if (c === 1) {
-          mask |= bit;
+        if (m === plain) {
+          mask |= 1 << b;
           meta[o] = 0;
           if (data !== null) data[o] = null;
           if (pageSpids !== null && pageSpids[o] !== INVALID_IOASID) {
             (spids as Map<number, number>).delete(pageSpids[o]);
             pageSpids[o] = INVALID_IOASID;
           }
-        } else {
+        } else if (m !== 0 && m >>> SID_SHIFT === sid && (m & REF_PENDING) === 0) {
           meta[o] = m | REF_PENDING;
           this.dropRefs(page, o, 1);
         }
@@ -305,7 +305,7 @@ export class IdTable {
       const old = words[w];
       words[w] = old & ~mask;
       if (old === -1) page.used.clearAt(1, w);
-      const first = page.base + (w << 5) + ctz(mask);
+      const first = page.base + base + ctz(mask);
       if (first < this.#firstFree) this.#firstFree = first;
       released += popcount(mask);
     }

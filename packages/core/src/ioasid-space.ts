@@ -14,7 +14,7 @@ import {
 import { type AllocatorGroup, CustomAllocators } from './custom-allocators.js';
 import { ERROR_CODES, IoasidError, type IoasidErrorCode } from './errors.js';
 import { type IdPage, IdTable, newDataSlots, newSpidColumn, REF_PENDING, SID_SHIFT } from './id-table.js';
-import { NOT_CALLED, NotifierChain } from './notifier-chain.js';
+import { NOT_CALLED, NotifierChain, walkEntries } from './notifier-chain.js';
 import { MAX_SID, type SetRecord, SetRegistry } from './set-registry.js';
 import type {
   Ioasid,
@@ -795,9 +795,12 @@ export class IoasidSpace {
       data: page.data === null ? null : page.data[o],
       spid: page.spids === null ? INVALID_IOASID : page.spids[o],
     };
+    // Both lists are taken before anyone is called: a set subscriber added by a global callback is
+    // not called for this event either.
+    const setEntries = set.chain === null ? null : set.chain.snapshot();
     let last = this.#global.walk(event, this.#report);
-    if (set.chain !== null) {
-      const result = set.chain.walk(event, this.#report);
+    if (setEntries !== null) {
+      const result = walkEntries(setEntries, event, this.#report);
       if (result !== NOT_CALLED) last = result;
     }
     return last === NOT_CALLED ? NOTIFY_DONE : last;

@@ -4,7 +4,8 @@
 import { NOTIFY_DONE, NOTIFY_STOP_MASK } from './constants.js';
 import type { IoasidEvent, NotifierCallback } from './types.js';
 
-interface Entry {
+/** One subscription; exported as a type only so emitters can hold a snapshot of a chain. */
+export interface Entry {
   readonly callback: NotifierCallback;
   readonly priority: number;
   /** Cleared on removal so a walk in progress skips the entry. */
@@ -60,6 +61,14 @@ export class NotifierChain {
     return true;
   }
 
+  /**
+   * The current subscriber list. It is never mutated, so an emitter can take it before a delivery
+   * starts and walk it later: subscribers added in between are not in it.
+   */
+  snapshot(): readonly Entry[] {
+    return this.#entries;
+  }
+
   /** Removes every subscriber, also from walks in progress (a destroyed set's chain ends here). */
   clear(): void {
     for (const e of this.#entries) e.active = false;
@@ -67,27 +76,36 @@ export class NotifierChain {
     this.size = 0;
   }
 
-  /**
-   * Calls every subscriber with `event` in order and returns the last result (NOT_CALLED when none was
-   * called). A result with the 0x8000 bit ends the walk; `undefined` or any non-number counts as
-   * NOTIFY_DONE. A callback that throws counts as NOTIFY_DONE and its error goes to `report`.
-   */
+  /** Walks the current subscribers: `walkEntries(this.snapshot(), event, report)`. */
   walk(event: IoasidEvent, report: (error: unknown, event: IoasidEvent) => void): number {
-    const entries = this.#entries;
-    let last = NOT_CALLED;
-    for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i];
-      if (!entry.active) continue;
-      let result: unknown;
-      try {
-        result = entry.callback(event);
-      } catch (error) {
-        report(error, event);
-        result = NOTIFY_DONE;
-      }
-      last = typeof result === 'number' ? result : NOTIFY_DONE;
-      if ((last & NOTIFY_STOP_MASK) !== 0) break;
-    }
-    return last;
+    return walkEntries(this.#entries, event, report);
   }
+}
+
+/**
+ * Calls every still-active entry of a chain snapshot with `event`, in order, and returns the last result
+ * (NOT_CALLED when none was called). A result with the 0x8000 bit ends the walk; `undefined` or any
+ * non-number counts as NOTIFY_DONE. A callback that throws counts as NOTIFY_DONE and its error goes to
+ * `report`.
+ */
+export function walkEntries(
+  entries: readonly Entry[],
+  event: IoasidEvent,
+  report: (error: unknown, event: IoasidEvent) => void,
+): number {
+  let last = NOT_CALLED;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    if (!entry.active) continue;
+    let result: unknown;
+    try {
+      result = entry.callback(event);
+    } catch (error) {
+      report(error, event);
+      result = NOTIFY_DONE;
+    }
+    last = typeof result === 'number' ? result : NOTIFY_DONE;
+    if ((last & NOTIFY_STOP_MASK) !== 0) break;
+  }
+  return last;
 }
