@@ -1,7 +1,7 @@
 // Contract "Custom allocators": registerAllocator / unregisterAllocator, sharing by function pair,
 // waiting allocators, and alloc/release through ops.alloc / ops.free with their error cases.
 
-import { INVALID_IOASID, type IoasidAllocatorOps, IoasidSpace } from 'ioasid';
+import { INVALID_IOASID, type IoasidAllocatorOps } from 'ioasid';
 import { describe, expect, it } from 'vitest';
 import { expectIoasidError, expectRefused } from '../support/errors.js';
 import { recordEvents, spaceWithErrorLog } from '../support/events.js';

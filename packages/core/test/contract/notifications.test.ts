@@ -466,6 +466,50 @@ describe("a set's subscribers end with the set", () => {
   });
 });
 
+describe('synchronous delivery', () => {
+  it('delivers every event before the call that caused it returns', () => {
+    const { space, sid } = setup();
+    const seen: string[] = [];
+    space.addNotifier((e) => {
+      seen.push(e.type);
+    });
+    const id = space.alloc(sid, 0, 99);
+    expect(seen).toEqual(['alloc']);
+    space.attachSpid(id, 1);
+    expect(seen).toEqual(['alloc', 'bind']);
+    space.detachSpid(id);
+    expect(seen).toEqual(['alloc', 'bind', 'unbind']);
+    space.notify(id, 'custom');
+    expect(seen).toEqual(['alloc', 'bind', 'unbind', 'custom']);
+    space.free(id);
+    expect(seen).toEqual(['alloc', 'bind', 'unbind', 'custom', 'free']);
+  });
+
+  it('never waits for an async callback: its promise counts as NOTIFY_DONE and the call completes at once', async () => {
+    const { space, sid, errors } = setup();
+    let settled = false;
+    const slow = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      settled = true;
+      return NOTIFY_STOP;
+    }) as unknown as NotifierCallback;
+    space.addNotifier(slow, { priority: 1 });
+    const after = vi.fn(() => NOTIFY_OK);
+    space.addNotifier(after, { sid });
+    const id = space.alloc(sid, 0, 99);
+    expect(after).toHaveBeenCalledTimes(1); // the promise result did not stop the walk
+    expect(space.notify(id, 'bind')).toBe(NOTIFY_OK);
+    space.removeNotifier(after, { sid });
+    expect(space.notify(id, 'bind')).toBe(NOTIFY_DONE);
+    space.free(id);
+    expectIoasidError(() => space.findSid(id), 'ENOENT');
+    expect(settled).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(settled).toBe(true);
+    expect(errors).toEqual([]);
+  });
+});
+
 describe('changing subscribers during a delivery', () => {
   it('does not call a callback removed during the delivery for the rest of it', () => {
     const { space, sid } = setup();
