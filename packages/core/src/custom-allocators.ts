@@ -60,6 +60,12 @@ export class CustomAllocators {
    * @throws ENOENT not registered; EBUSY the active allocator's last ops while it has IDs out
    */
   unregister(ops: IoasidAllocatorOps, live: number): void {
+    if (typeof ops !== 'object' || ops === null) {
+      throw new IoasidError(
+        'EINVAL',
+        'allocator ops must be the object that was passed to registerAllocator',
+      );
+    }
     const group = this.#find(ops);
     if (group === null) {
       throw new IoasidError('ENOENT', 'these allocator ops are not registered');

@@ -14,7 +14,7 @@ import {
 import { type AllocatorGroup, CustomAllocators } from './custom-allocators.js';
 import { ERROR_CODES, IoasidError, type IoasidErrorCode } from './errors.js';
 import { type IdPage, IdTable, newDataSlots, newSpidColumn, REF_PENDING, SID_SHIFT } from './id-table.js';
-import { NOT_CALLED, NotifierChain, walkEntries } from './notifier-chain.js';
+import { NotifierChain, walkEntries } from './notifier-chain.js';
 import { MAX_SID, type SetRecord, SetRegistry } from './set-registry.js';
 import type {
   Ioasid,
@@ -50,6 +50,8 @@ export class IoasidSpace {
   #capacity = 0;
   #available = 0;
   readonly #ids = new IdTable();
+  /** IDs whose FREE is being delivered: the core holds one reference on each until delivery ends. */
+  readonly #delivering = new Set<Ioasid>();
   /** `#ids.chunks` held directly: `find`, `findSid` and `free` are one hop shorter. */
   readonly #chunks = this.#ids.chunks;
   readonly #sets = new SetRegistry();
@@ -147,6 +149,7 @@ export class IoasidSpace {
    * @throws EINVAL bad quota; ENOSPC quota above `available`; EEXIST the system set exists (dying included)
    */
   allocSystemSet(quota: number): Sid {
+    checkQuota(quota);
     if (this.#systemSet !== null) {
       throw new IoasidError(
         'EEXIST',
@@ -284,6 +287,7 @@ export class IoasidSpace {
    * @throws EINVAL bad ID; ENOENT the ID is not allocated
    */
   free(id: Ioasid): void {
+    if (typeof id !== 'number') throw this.#unknownId(id);
     const page = this.#ids.page(id);
     const o = id & PAGE_MASK;
     const meta = page === null ? 0 : page.meta[o];
@@ -293,9 +297,9 @@ export class IoasidSpace {
 
   /** `free` that returns 0 or a negative errno (-EINVAL, -ENOENT) instead of throwing. */
   tryFree(id: Ioasid): 0 | NegativeErrno {
+    if (!isIoasid(id)) return EINVAL;
     const page = this.#ids.page(id);
     const o = id & PAGE_MASK;
-    if (!isIoasid(id)) return EINVAL;
     const meta = page === null ? 0 : page.meta[o];
     if (meta === 0) return ENOENT;
     this.#free(id, page as IdPage, o, this.#sets.bySid[meta >>> SID_SHIFT] as SetRecord);
@@ -328,6 +332,13 @@ export class IoasidSpace {
   put(id: Ioasid): boolean {
     const page = this.#lookup(id, INVALID_IOASID_SET);
     const o = id & PAGE_MASK;
+    if (this.#delivering.size !== 0 && this.#delivering.has(id) && this.#ids.refCount(page, o) === 1) {
+      // Only the core's own hold is left: the caller is dropping a reference nobody took.
+      throw new IoasidError(
+        'ENOENT',
+        `ID ${id} has no reference left to drop: it is released when its FREE delivery ends; put only references you took with get`,
+      );
+    }
     if (this.#ids.dropRefs(page, o, 1) !== 0) return false;
     this.#release(id, page, o, this.#sets.bySid[page.meta[o] >>> SID_SHIFT] as SetRecord);
     return true;
@@ -342,7 +353,7 @@ export class IoasidSpace {
    * @throws EINVAL bad arguments; ENOENT not allocated; EACCES the ID belongs to another set
    */
   find(sid: Sid, id: Ioasid, getter?: ((data: unknown) => boolean) | null): unknown {
-    if (id >>> 0 !== id || id === INVALID_IOASID) throw this.#unknownId(id, sid);
+    if (typeof id !== 'number' || id >>> 0 !== id || id === INVALID_IOASID) throw this.#unknownId(id, sid);
     const chunk = this.#chunks[id >>> 22];
     const page = chunk === null ? null : chunk[(id >>> 12) & 1023];
     const o = id & PAGE_MASK;
@@ -366,6 +377,7 @@ export class IoasidSpace {
    * @throws EINVAL bad ID; ENOENT not allocated
    */
   findSid(id: Ioasid): Sid {
+    if (typeof id !== 'number') throw this.#unknownId(id);
     const chunk = this.#chunks[id >>> 22];
     const page = chunk === null ? null : chunk[(id >>> 12) & 1023];
     const o = id & PAGE_MASK;
@@ -436,8 +448,8 @@ export class IoasidSpace {
     const old = spids[o];
     if (old !== INVALID_IOASID && old !== spid) map.delete(old);
     spids[o] = spid;
-    map.set(spid, id);
-    if (this.#hasSubscribers(set)) this.#emit(IOASID_BIND, id, page, o, set);
+    map.set(spid, page.base + o); // the table's own number: a caller's -0 is stored as 0
+    if (this.#hasSubscribers(set)) this.#emit(IOASID_BIND, page, o, set);
   }
 
   /**
@@ -453,7 +465,7 @@ export class IoasidSpace {
       throw new IoasidError('ENOENT', `ID ${id} has no spid attached; attach one with attachSpid first`);
     }
     const set = this.#sets.bySid[page.meta[o] >>> SID_SHIFT] as SetRecord;
-    if (this.#hasSubscribers(set)) this.#emit(IOASID_UNBIND, id, page, o, set);
+    if (this.#hasSubscribers(set)) this.#emit(IOASID_UNBIND, page, o, set);
     // Callbacks may have detached, replaced or released the mapping already: remove only what was announced.
     const now = this.#ids.page(id);
     if (now !== null && now.meta[o] !== 0 && now.spids !== null && now.spids[o] === spid) {
@@ -497,7 +509,7 @@ export class IoasidSpace {
    */
   addNotifier(callback: NotifierCallback, options: NotifierOptions = {}): void {
     const { chain, where } = this.#chainFor(callback, options, true);
-    const priority = options.priority ?? 0;
+    const priority = options.priority === undefined ? 0 : options.priority;
     if (typeof priority !== 'number' || !Number.isSafeInteger(priority)) {
       throw new IoasidError(
         'EINVAL',
@@ -534,7 +546,7 @@ export class IoasidSpace {
     }
     const page = this.#lookup(id, INVALID_IOASID_SET);
     const o = id & PAGE_MASK;
-    return this.#emit(type, id, page, o, this.#sets.bySid[page.meta[o] >>> SID_SHIFT] as SetRecord);
+    return this.#emit(type, page, o, this.#sets.bySid[page.meta[o] >>> SID_SHIFT] as SetRecord);
   }
 
   /**
@@ -607,11 +619,13 @@ export class IoasidSpace {
 
   /** The page of allocated ID `id`, after the ID and (unless -1) ownership checks. */
   #lookup(id: Ioasid, sid: Sid): IdPage {
-    const page = isIoasid(id) ? this.#ids.page(id) : null;
+    if (!isIoasid(id)) throw this.#unknownId(id, sid);
+    const page = this.#ids.page(id);
     const o = id & PAGE_MASK;
     if (page === null || page.meta[o] === 0) throw this.#unknownId(id, sid);
-    if (sid !== INVALID_IOASID_SET && page.meta[o] >>> SID_SHIFT !== sid)
+    if (sid !== INVALID_IOASID_SET && page.meta[o] >>> SID_SHIFT !== sid) {
       throw this.#foreignId(id, sid, page.meta[o] >>> SID_SHIFT);
+    }
     return page;
   }
 
@@ -631,9 +645,9 @@ export class IoasidSpace {
 
   #alloc(sid: Sid, min: number, max: number, data: unknown): number {
     const sets = this.#sets.bySid;
-    const set = sid >>> 0 === sid && sid < sets.length ? sets[sid] : null;
+    const set = typeof sid === 'number' && sid >>> 0 === sid && sid < sets.length ? sets[sid] : null;
     if (set === null || set.dying) return isSid(sid) ? ENOENT : EINVAL;
-    if (!(min >>> 0 === min && max >>> 0 === max && min <= max)) return EINVAL;
+    if (!(isRangeBound(min) && isRangeBound(max) && min <= max)) return EINVAL;
     if (max === INVALID_IOASID) max = INVALID_IOASID - 1;
     if (set.count >= set.quota) return ENOSPC;
     const custom = this.#allocators.active;
@@ -648,7 +662,7 @@ export class IoasidSpace {
     set.count++;
     set.noteId(id);
     if (set.walks !== null) for (const spared of set.walks) spared.add(id);
-    if (this.#hasSubscribers(set)) this.#emit(IOASID_ALLOC, id, page, id & PAGE_MASK, set);
+    if (this.#hasSubscribers(set)) this.#emit(IOASID_ALLOC, page, id & PAGE_MASK, set);
     return id;
   }
 
@@ -710,7 +724,7 @@ export class IoasidSpace {
         `set ${set.sid} or the active allocator changed during the allocation; retry`,
       );
     }
-    return id;
+    return id + 0; // an allocator's -0 is ID 0
   }
 
   #free(id: Ioasid, page: IdPage, o: number, set: SetRecord): void {
@@ -723,7 +737,12 @@ export class IoasidSpace {
     // Hold the ID through delivery so that no callback's put can release it while later subscribers
     // still have to see it allocated; then drop this hold and the owner's reference together.
     this.#ids.addRef(page, o);
-    this.#emit(IOASID_FREE, id, page, o, set);
+    this.#delivering.add(id);
+    try {
+      this.#emit(IOASID_FREE, page, o, set);
+    } finally {
+      this.#delivering.delete(id);
+    }
     if (this.#ids.dropRefs(page, o, 2) === 0) this.#release(id, page, o, set);
   }
 
@@ -786,10 +805,10 @@ export class IoasidSpace {
   }
 
   /** Delivers one event to the global chain, then to the set's; returns the last callback's result. */
-  #emit(type: string, id: Ioasid, page: IdPage, o: number, set: SetRecord): number {
+  #emit(type: string, page: IdPage, o: number, set: SetRecord): number {
     const event: IoasidEvent = {
       type,
-      id,
+      id: page.base + o, // never the caller's -0
       sid: set.sid,
       token: set.token,
       data: page.data === null ? null : page.data[o],
@@ -801,9 +820,9 @@ export class IoasidSpace {
     let last = this.#global.walk(event, this.#report);
     if (setEntries !== null) {
       const result = walkEntries(setEntries, event, this.#report);
-      if (result !== NOT_CALLED) last = result;
+      if (result !== undefined) last = result;
     }
-    return last === NOT_CALLED ? NOTIFY_DONE : last;
+    return last === undefined ? NOTIFY_DONE : last;
   }
 
   #chainFor(

@@ -14,9 +14,6 @@ export interface Entry {
 
 const EMPTY: readonly Entry[] = Object.freeze([]);
 
-/** Result of a walk in which no callback was called. */
-export const NOT_CALLED = -1;
-
 /**
  * A list of callbacks ordered like the kernel's `notifier_chain_register`: descending priority, and a
  * new entry goes after every entry of equal priority. The list is replaced, never mutated, so a walk
@@ -77,14 +74,14 @@ export class NotifierChain {
   }
 
   /** Walks the current subscribers: `walkEntries(this.snapshot(), event, report)`. */
-  walk(event: IoasidEvent, report: (error: unknown, event: IoasidEvent) => void): number {
+  walk(event: IoasidEvent, report: (error: unknown, event: IoasidEvent) => void): number | undefined {
     return walkEntries(this.#entries, event, report);
   }
 }
 
 /**
  * Calls every still-active entry of a chain snapshot with `event`, in order, and returns the last result
- * (NOT_CALLED when none was called). A result with the 0x8000 bit ends the walk; `undefined` or any
+ * (undefined when none was called; any callback result is a number by then, so nothing collides). A result with the 0x8000 bit ends the walk; `undefined` or any
  * non-number counts as NOTIFY_DONE. A callback that throws counts as NOTIFY_DONE and its error goes to
  * `report`.
  */
@@ -92,8 +89,8 @@ export function walkEntries(
   entries: readonly Entry[],
   event: IoasidEvent,
   report: (error: unknown, event: IoasidEvent) => void,
-): number {
-  let last = NOT_CALLED;
+): number | undefined {
+  let last: number | undefined;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];
     if (!entry.active) continue;
