@@ -2,12 +2,12 @@
 // PASIDs for live migration, IOMMU/KVM/VDCM subscribers, KVM's asynchronous teardown, VM termination.
 
 import {
-  type IoasidEvent,
-  IoasidError,
-  IoasidSpace,
   IOASID_PRIO_CPU,
   IOASID_PRIO_DEVICE,
   IOASID_PRIO_IOMMU,
+  IoasidError,
+  type IoasidEvent,
+  IoasidSpace,
   NOTIFY_DONE,
   NOTIFY_OK,
 } from 'ioasid';
@@ -64,7 +64,10 @@ async function main(): Promise<void> {
           sleep(20).then(() => {
             kvmHeld.delete(e.id);
             const released = space.put(e.id);
-            say('kvm', `teardown of pasid=${e.id} done, put() -> ${released ? 'released' : 'still referenced'}`);
+            say(
+              'kvm',
+              `teardown of pasid=${e.id} done, put() -> ${released ? 'released' : 'still referenced'}`,
+            );
           }),
         );
         return NOTIFY_OK;
@@ -90,7 +93,10 @@ async function main(): Promise<void> {
   heading('VFIO PASID requests: two VMs get sets with quotas');
   const vm1 = space.allocSet('vm1', 3);
   const vm2 = space.allocSet('vm2', 8);
-  say('vfio', `allocSet("vm1", 3) -> set ${vm1}; allocSet("vm2", 8) -> set ${vm2}; available=${space.available}`);
+  say(
+    'vfio',
+    `allocSet("vm1", 3) -> set ${vm1}; allocSet("vm2", 8) -> set ${vm2}; available=${space.available}`,
+  );
   const vdcmSeen: string[] = [];
   space.addNotifier(
     (e) => {
@@ -116,22 +122,34 @@ async function main(): Promise<void> {
   heading('Live migration: guest PASID 101 in both VMs, different host PASIDs');
   space.attachSpid(vm1Pasids[0], 101);
   space.attachSpid(vm2Pasid, 101);
-  say('vmm', `findBySpid(vm1, 101) -> ${space.findBySpid(vm1, 101)}; findBySpid(vm2, 101) -> ${space.findBySpid(vm2, 101)}`);
+  say(
+    'vmm',
+    `findBySpid(vm1, 101) -> ${space.findBySpid(vm1, 101)}; findBySpid(vm2, 101) -> ${space.findBySpid(vm2, 101)}`,
+  );
 
   heading('Untrusted guest frees before unbind: KVM keeps the PASID out of circulation');
   space.free(vm1Pasids[0]);
-  say('vfio', `free(${vm1Pasids[0]}) returned; state=${space.state(vm1Pasids[0])}, refs=${space.refCount(vm1Pasids[0])}`);
+  say(
+    'vfio',
+    `free(${vm1Pasids[0]}) returned; state=${space.state(vm1Pasids[0])}, refs=${space.refCount(vm1Pasids[0])}`,
+  );
   const other = space.alloc(vm2, PASID_MIN, PASID_MAX);
   say('vfio', `vm2 allocates meanwhile -> ${other} (not ${vm1Pasids[0]}: it is still referenced by KVM)`);
   await Promise.all(pendingTeardowns.splice(0));
-  say('vfio', `after KVM's teardown PASID ${vm1Pasids[0]} is free: vm2 allocates -> ${space.alloc(vm2, PASID_MIN, PASID_MAX)}`);
+  say(
+    'vfio',
+    `after KVM's teardown PASID ${vm1Pasids[0]} is free: vm2 allocates -> ${space.alloc(vm2, PASID_MIN, PASID_MAX)}`,
+  );
 
-  heading('VM termination: VFIO frees and destroys vm1\'s whole set');
+  heading("VM termination: VFIO frees and destroys vm1's whole set");
   space.attachSpid(vm1Pasids[1], 102);
   const before = space.available;
   space.freeSet(vm1, true);
   const dying = space.listSets().find((s) => s.sid === vm1);
-  say('vfio', `freeSet(vm1, destroy) returned; set ${vm1} dying=${dying?.dying ?? false} count=${dying?.count ?? 0}`);
+  say(
+    'vfio',
+    `freeSet(vm1, destroy) returned; set ${vm1} dying=${dying?.dying ?? false} count=${dying?.count ?? 0}`,
+  );
   await Promise.all(pendingTeardowns.splice(0));
   const gone = !space.listSets().some((s) => s.sid === vm1);
   say(
