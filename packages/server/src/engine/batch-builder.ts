@@ -1,0 +1,102 @@
+// Turns the tracker's dirty marks into a StoreBatch by reading the current state of each dirty item:
+// the core for IDs and sets, the lease table for leases. State, not operations, goes to the store.
+
+import type { IoasidSpace } from 'ioasid';
+import type { DataRow, LeaseRefRow, LeaseRow, SetRow, StoreBatch } from '../store/store.js';
+import { type ChangeTracker, GONE } from './change-tracker.js';
+import type { Credentials } from './credentials.js';
+import type { IdImage } from './id-image.js';
+import type { LeaseTable } from './lease-table.js';
+import { isNotFound } from './rebuild.js';
+
+/** Where the batch builder reads current state from. */
+export interface BatchSources {
+  readonly space: IoasidSpace;
+  readonly image: IdImage;
+  readonly credentials: Credentials;
+  readonly leases: LeaseTable;
+  readonly tracker: ChangeTracker;
+  /** Events to retain at least. */
+  readonly retention: number;
+}
+
+/** Builds the batch for everything the tracker marked, and clears the tracker. */
+export function buildBatch(src: BatchSources): StoreBatch {
+  const { space, image, tracker } = src;
+  const dataUpsert: DataRow[] = [];
+  const dataRemove: number[] = [];
+  for (const [id, hint] of tracker.ids) {
+    let live = false;
+    if (hint !== GONE) {
+      try {
+        const sid = space.findSid(id);
+        image.put(id, sid, space.refCount(id), space.state(id) === 'free-pending', space.spidOf(id));
+        live = true;
+        const data = space.find(-1, id);
+        if (data !== null && data !== undefined) {
+          dataUpsert.push({ id, json: JSON.stringify(data) });
+          image.setHasData(id, true);
+        } else if (image.hasData(id)) {
+          dataRemove.push(id);
+          image.setHasData(id, false);
+        }
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    }
+    if (!live) {
+      if (image.hasData(id)) dataRemove.push(id);
+      image.clear(id);
+    }
+  }
+
+  const setUpsert: SetRow[] = [];
+  const setRemove: number[] = [];
+  for (const sid of tracker.sets) {
+    try {
+      const set = space.getSet(sid);
+      setUpsert.push({
+        sid,
+        owner: typeof set.token === 'string' ? set.token : null,
+        quota: set.quota,
+        dying: set.dying,
+        secretHash: src.credentials.hashOf(sid),
+      });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      setRemove.push(sid);
+    }
+  }
+
+  const leaseUpsert: LeaseRow[] = [];
+  const leaseRemove: string[] = [];
+  for (const name of tracker.leases) {
+    const lease = src.leases.get(name);
+    if (lease === undefined) leaseRemove.push(name);
+    else leaseUpsert.push({ lease: name, sid: lease.sid, ttlMs: lease.ttlMs });
+  }
+  const refUpsert: LeaseRefRow[] = [];
+  const refRemove: { lease: string; id: number }[] = [];
+  for (const [name, ids] of tracker.leaseRefs) {
+    const lease = src.leases.get(name);
+    if (lease === undefined) continue; // deleting the lease deletes its references
+    for (const id of ids) {
+      const count = lease.refs.get(id) ?? 0;
+      if (count > 0) refUpsert.push({ lease: name, id, count });
+      else refRemove.push({ lease: name, id });
+    }
+  }
+
+  const batch: StoreBatch = {
+    meta: { capacity: space.capacity, nextSeq: tracker.nextSeq, systemSid: space.systemSid },
+    sets: { upsert: setUpsert, remove: setRemove },
+    chunks: image.takeDirty(),
+    data: { upsert: dataUpsert, remove: dataRemove },
+    leases: { upsert: leaseUpsert, remove: leaseRemove },
+    leaseRefs: { upsert: refUpsert, remove: refRemove },
+    events: tracker.events,
+    retainFrom: tracker.nextSeq - src.retention,
+  };
+  tracker.clear();
+  return batch;
+}

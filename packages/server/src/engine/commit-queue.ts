@@ -1,0 +1,160 @@
+// Group commit: requests are applied to memory at once; their replies wait until the batch holding their
+// changes (and every earlier one) is committed. One commit runs at a time; the next batch fills meanwhile.
+
+import type { CommitReceipt, StoreBatch } from '../store/store.js';
+
+/** How commits are grouped. */
+export type CommitMode = 'group' | 'per-request';
+
+/** What the queue needs from its owner. */
+export interface CommitQueueHooks {
+  /** True when there are uncommitted changes. */
+  dirty(): boolean;
+  /** Builds the batch of every uncommitted change (and clears the marks). */
+  build(): StoreBatch;
+  /** Writes a batch durably. */
+  commit(batch: StoreBatch): Promise<CommitReceipt>;
+  /** Called after a batch is on disk, before the replies waiting for it are released. */
+  committed(batch: StoreBatch, receipt: CommitReceipt, waiters: number, seconds: number): void;
+  /** Called when a commit failed: memory and disk differ, the process must stop. */
+  fatal(error: unknown): void;
+}
+
+/**
+ * Schedules commits. In `group` mode a batch is committed on the next turn of the event loop
+ * (setImmediate), so every request that arrived in the same turn shares one fsync. In `per-request`
+ * mode every `durable()` commits at once: one transaction per request, the naive baseline (meant for
+ * the embedded store, whose commits complete in the order they are issued).
+ */
+export class CommitQueue {
+  readonly #hooks: CommitQueueHooks;
+  readonly #mode: CommitMode;
+  #waiters: (() => void)[] = [];
+  #scheduled = false;
+  #inflight = false;
+  #failed = false;
+  #idle: (() => void)[] = [];
+  /** Per-request mode: resolves when the last issued commit (and all before it) completed. */
+  #tail: Promise<void> = Promise.resolve();
+
+  constructor(hooks: CommitQueueHooks, mode: CommitMode) {
+    this.#hooks = hooks;
+    this.#mode = mode;
+  }
+
+  /** True once a commit failed; nothing is committed afterwards. */
+  get failed(): boolean {
+    return this.#failed;
+  }
+
+  /**
+   * Resolves once every change applied so far is on disk (at once when nothing is pending).
+   * Reads call it too, so no client sees state that a crash could still lose. Never resolves after a
+   * failed commit (the process is stopping).
+   */
+  durable(): Promise<void> {
+    if (this.#mode === 'per-request') return this.#commitNow(1);
+    if (!this.#inflight && !this.#hooks.dirty()) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#waiters.push(resolve);
+      this.schedule();
+    });
+  }
+
+  /** Makes sure uncommitted changes (e.g. from a lease expiry, which no request waits for) get committed. */
+  schedule(): void {
+    if (this.#scheduled || this.#failed) return;
+    this.#scheduled = true;
+    setImmediate(this.#onTick);
+  }
+
+  /** Resolves when nothing is pending or in flight (used at shutdown). */
+  settled(): Promise<void> {
+    if (this.#mode === 'per-request') return this.#commitNow(0);
+    if (!this.#inflight && !this.#scheduled && !this.#hooks.dirty()) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#idle.push(resolve);
+      this.schedule();
+    });
+  }
+
+  readonly #onTick = (): void => {
+    this.#scheduled = false;
+    if (this.#mode === 'per-request') this.#commitNow(0);
+    else this.#flush();
+  };
+
+  /**
+   * Per-request mode: commits the pending changes at once in their own transaction (even while earlier
+   * commits are in flight: the embedded store writes synchronously, so order is kept) and resolves when
+   * it and every earlier commit are done.
+   */
+  #commitNow(requests: number): Promise<void> {
+    if (this.#failed) return new Promise(() => {});
+    if (!this.#hooks.dirty()) return this.#tail;
+    const started = performance.now();
+    let batch: StoreBatch;
+    let pending: Promise<CommitReceipt>;
+    try {
+      batch = this.#hooks.build();
+      pending = this.#hooks.commit(batch);
+    } catch (error) {
+      this.#fail(error);
+      return new Promise(() => {});
+    }
+    const done = Promise.all([this.#tail, pending]).then(
+      ([, receipt]) => this.#hooks.committed(batch, receipt, requests, (performance.now() - started) / 1000),
+      (error: unknown) => {
+        this.#fail(error);
+        return new Promise<void>(() => {});
+      },
+    );
+    this.#tail = done;
+    return done;
+  }
+
+  #flush(): void {
+    if (this.#inflight || this.#failed) return; // the running commit reschedules when it ends
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    if (!this.#hooks.dirty()) {
+      for (const resolve of waiters) resolve();
+      this.#notifyIdle();
+      return;
+    }
+    const started = performance.now();
+    let batch: StoreBatch;
+    let pending: Promise<CommitReceipt>;
+    try {
+      batch = this.#hooks.build();
+      pending = this.#hooks.commit(batch);
+    } catch (error) {
+      this.#fail(error);
+      return;
+    }
+    this.#inflight = true;
+    pending.then(
+      (receipt) => {
+        this.#inflight = false;
+        this.#hooks.committed(batch, receipt, waiters.length, (performance.now() - started) / 1000);
+        for (const resolve of waiters) resolve();
+        if (this.#waiters.length > 0 || this.#hooks.dirty()) this.schedule();
+        else this.#notifyIdle();
+      },
+      (error: unknown) => this.#fail(error),
+    );
+  }
+
+  #fail(error: unknown): void {
+    this.#failed = true;
+    this.#inflight = false;
+    this.#hooks.fatal(error);
+  }
+
+  #notifyIdle(): void {
+    if (this.#scheduled || this.#inflight) return;
+    const idle = this.#idle;
+    this.#idle = [];
+    for (const resolve of idle) resolve();
+  }
+}

@@ -1,0 +1,75 @@
+// Who is calling: the admin token and the set secrets, stored and compared only as SHA-256 hashes.
+// Comparison is constant-time; a set secret is found by its hash, so no secret is ever kept in memory.
+
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** The caller of an operation: the administrator, or the holder of one set's secret. */
+export type Principal = { readonly kind: 'admin' } | { readonly kind: 'set'; readonly sid: number };
+
+/** The administrator principal. */
+export const ADMIN: Principal = Object.freeze({ kind: 'admin' });
+
+/** Returns a new random secret: 32 bytes, base64url (43 characters). */
+export function newSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** Returns the SHA-256 of a secret (32 bytes). */
+export function hashSecret(secret: string): Buffer {
+  return createHash('sha256').update(secret, 'utf8').digest();
+}
+
+/**
+ * The credentials the server accepts. Holds the admin token's hash and one hash per set secret;
+ * `issue` returns a set's secret once and keeps only its hash.
+ */
+export class Credentials {
+  readonly #admin: Buffer;
+  readonly #bySid = new Map<number, { hash: Buffer; principal: Principal }>();
+  readonly #byHash = new Map<string, number>();
+
+  /** @param adminToken the admin credential (its hash is kept, not the token) */
+  constructor(adminToken: string) {
+    this.#admin = hashSecret(adminToken);
+  }
+
+  /** Creates the secret of set `sid` (replacing any earlier one) and returns it; only its hash is kept. */
+  issue(sid: number): string {
+    const secret = newSecret();
+    this.restore(sid, hashSecret(secret));
+    return secret;
+  }
+
+  /** Installs the stored hash of set `sid`'s secret (at restart). */
+  restore(sid: number, hash: Uint8Array): void {
+    this.remove(sid);
+    const buffer = Buffer.from(hash);
+    this.#bySid.set(sid, { hash: buffer, principal: Object.freeze({ kind: 'set', sid }) });
+    this.#byHash.set(buffer.toString('hex'), sid);
+  }
+
+  /** Forgets set `sid`'s secret (the set is destroyed). */
+  remove(sid: number): void {
+    const entry = this.#bySid.get(sid);
+    if (entry === undefined) return;
+    this.#bySid.delete(sid);
+    this.#byHash.delete(entry.hash.toString('hex'));
+  }
+
+  /** The stored hash of set `sid`'s secret. @throws Error when the set has none (a bug) */
+  hashOf(sid: number): Buffer {
+    const entry = this.#bySid.get(sid);
+    if (entry === undefined) throw new Error(`set ${sid} has no secret; every set gets one at creation`);
+    return entry.hash;
+  }
+
+  /** Returns the principal a presented secret stands for, or null when it is no credential of ours. */
+  authenticate(secret: string): Principal | null {
+    const hash = hashSecret(secret);
+    if (timingSafeEqual(hash, this.#admin)) return ADMIN;
+    const sid = this.#byHash.get(hash.toString('hex'));
+    if (sid === undefined) return null;
+    const entry = this.#bySid.get(sid);
+    return entry !== undefined && timingSafeEqual(hash, entry.hash) ? entry.principal : null;
+  }
+}

@@ -1,0 +1,634 @@
+// The durable allocator: the core IoasidSpace (single source of truth for every rule), the store it is
+// persisted to with group commit, the server-wide event sequence, credentials and leases.
+
+import {
+  INVALID_IOASID,
+  IoasidError,
+  type IoasidEvent,
+  type IoasidSpace,
+  type IoasidState,
+  isIoasidError,
+} from 'ioasid';
+import { ApiError } from '../api-error.js';
+import type { EventRecord, Store, StoreBatch } from '../store/store.js';
+import { requireAdmin, requireId, requireLease, requireSet } from './access.js';
+import { buildBatch } from './batch-builder.js';
+import { ChangeTracker, GONE, PROBE } from './change-tracker.js';
+import { type CommitMode, CommitQueue } from './commit-queue.js';
+import { Credentials, type Principal } from './credentials.js';
+import { EventHub } from './event-hub.js';
+import { IdImage } from './id-image.js';
+import { type Lease, LeaseTable } from './lease-table.js';
+import { isNotFound, rebuild } from './rebuild.js';
+
+/** Default number of events kept for resuming streams. */
+export const DEFAULT_EVENT_RETENTION = 100_000;
+/** Largest JSON text of an ID's data, in bytes. */
+export const MAX_DATA_BYTES = 4096;
+/** Most references one lease may hold in total. */
+export const MAX_LEASE_REFS = 65_536;
+/** Event types `notify` may not publish: the server's own. */
+export const RESERVED_EVENT_TYPES: readonly string[] = ['alloc', 'free', 'reset', 'lease-expired'];
+
+/** The logger the engine writes to (pino's signature). */
+export interface EngineLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+  fatal(fields: object, message: string): void;
+}
+
+/** Options of `Engine.open`. */
+export interface EngineOptions {
+  /** Where the state lives. The engine owns it from now on and closes it in `close`. */
+  readonly store: Store;
+  /** The admin credential. */
+  readonly adminToken: string;
+  /** Capacity to install when the store has none (0 or omitted: none). An installed one is kept. */
+  readonly capacity?: number;
+  /** Events kept for resuming streams, at least 1 (default 100,000). */
+  readonly eventRetention?: number;
+  /** `group` (default) or `per-request` (one transaction per request, the benchmark's baseline). */
+  readonly commitMode?: CommitMode;
+  /** Where to log (default: nowhere). */
+  readonly log?: EngineLog;
+  /** Called when a commit fails; memory and disk then differ, so the process must stop. */
+  readonly onFatal: (error: unknown) => void;
+}
+
+/** A set as the API shows it. */
+export interface SetView {
+  sid: number;
+  owner: string | null;
+  quota: number;
+  count: number;
+  dying: boolean;
+}
+
+/** An ID as the API shows it. */
+export interface IdView {
+  id: number;
+  sid: number;
+  state: IoasidState;
+  spid: number | null;
+  data: unknown;
+}
+
+/** A lease as the API shows it. */
+export interface LeaseView {
+  lease: string;
+  ttlMs: number;
+}
+
+/** A lease with its references, for inspection. */
+export interface LeaseInfo {
+  lease: string;
+  /** The creating set, null for the admin. */
+  sid: number | null;
+  ttlMs: number;
+  /** `[id, count]` pairs, ascending by ID. */
+  refs: [number, number][];
+}
+
+/** What a commit listener learns about each committed batch. */
+export interface CommitInfo {
+  /** Requests whose replies waited for this batch. */
+  readonly requests: number;
+  readonly events: number;
+  /** State rows written or deleted (events not counted). */
+  readonly rows: number;
+  readonly seconds: number;
+}
+
+const silent: EngineLog = { info() {}, warn() {}, error() {}, fatal() {} };
+
+/**
+ * The allocator behind the HTTP API. Every operation is synchronous: it checks access, applies the
+ * change to the core (which validates it and throws IoasidError, changing nothing, when it breaks a
+ * rule), marks what changed, and returns. The caller then awaits `durable()` before answering, so an
+ * answer is only sent once the change is on disk. Events get their sequence numbers when they happen
+ * and reach listeners when their batch is committed.
+ */
+export class Engine {
+  readonly #space: IoasidSpace;
+  readonly #store: Store;
+  readonly #tracker: ChangeTracker;
+  readonly #image: IdImage;
+  readonly #credentials: Credentials;
+  readonly #leases: LeaseTable;
+  readonly #queue: CommitQueue;
+  readonly #hub: EventHub;
+  readonly #retention: number;
+  readonly #log: EngineLog;
+  readonly #onFatal: (error: unknown) => void;
+  #commitListeners: ((info: CommitInfo) => void)[] = [];
+  #closed = false;
+
+  private constructor(options: EngineOptions, snapshot: Awaited<ReturnType<Store['load']>>) {
+    this.#store = options.store;
+    this.#log = options.log ?? silent;
+    this.#onFatal = options.onFatal;
+    this.#retention = options.eventRetention ?? DEFAULT_EVENT_RETENTION;
+    if (!Number.isSafeInteger(this.#retention) || this.#retention < 1) {
+      throw new RangeError(`eventRetention ${this.#retention} must be an integer >= 1`);
+    }
+    this.#image = new IdImage();
+    this.#credentials = new Credentials(options.adminToken);
+    this.#leases = new LeaseTable((lease) => this.#expire(lease));
+    const { space, nextSeq } = rebuild(snapshot, {
+      image: this.#image,
+      credentials: this.#credentials,
+      leases: this.#leases,
+      onNotifierError: (error) => this.#log.error({ err: error }, 'event recording failed'),
+    });
+    this.#space = space;
+    this.#tracker = new ChangeTracker(nextSeq);
+    this.#hub = new EventHub(nextSeq - 1, snapshot.oldestSeq);
+    this.#queue = new CommitQueue(
+      {
+        dirty: () => this.#tracker.dirty,
+        build: () => this.#build(),
+        commit: (batch) => this.#store.commit(batch),
+        committed: (batch, receipt, waiters, seconds) =>
+          this.#committed(batch, receipt.oldestSeq, waiters, seconds),
+        fatal: (error) => this.#fatal(error),
+      },
+      options.commitMode ?? 'group',
+    );
+    // Registered after the rebuild, so replaying the store emitted nothing.
+    space.addNotifier((event) => this.#record(event));
+  }
+
+  /**
+   * Loads the store, rebuilds the allocator state and installs `capacity` if none is installed yet.
+   * Leases start with their full TTL.
+   * @throws DamagedStoreError when the stored state is inconsistent; IoasidError for a bad capacity
+   */
+  static async open(options: EngineOptions): Promise<Engine> {
+    const snapshot = await options.store.load();
+    const engine = new Engine(options, snapshot);
+    const wanted = options.capacity ?? 0;
+    const space = engine.#space;
+    if (wanted > 0 && space.capacity === 0) {
+      space.installCapacity(wanted);
+      engine.#tracker.metaDirty = true;
+    } else if (wanted > 0 && wanted !== space.capacity) {
+      engine.#log.warn(
+        { installed: space.capacity, requested: wanted },
+        `capacity ${space.capacity} is already installed in the store; the requested ${wanted} is ignored (it can be installed only once)`,
+      );
+    }
+    await engine.#queue.durable();
+    engine.#leases.start();
+    return engine;
+  }
+
+  /** The allocator (read it; change it only through the engine, or the store will not see it). */
+  get space(): IoasidSpace {
+    return this.#space;
+  }
+
+  /** Committed events and the live listeners. */
+  get events(): EventHub {
+    return this.#hub;
+  }
+
+  /** Number of live leases. */
+  get leaseCount(): number {
+    return this.#leases.size;
+  }
+
+  /** True once a commit failed or the engine was closed. */
+  get stopped(): boolean {
+    return this.#closed || this.#queue.failed;
+  }
+
+  /** Resolves once everything applied so far is on disk. */
+  durable(): Promise<void> {
+    return this.#queue.durable();
+  }
+
+  /** Reads retained events after `after` (see Store.readEvents). */
+  readEvents(after: number, limit: number): Promise<EventRecord[]> {
+    return this.#store.readEvents(after, limit);
+  }
+
+  /** Calls `listener` after each commit (metrics). */
+  onCommit(listener: (info: CommitInfo) => void): void {
+    this.#commitListeners.push(listener);
+  }
+
+  /** Returns who a presented secret is, or null when it is not a credential of this server. */
+  authenticate(secret: string): Principal | null {
+    return this.#credentials.authenticate(secret);
+  }
+
+  // ---- capacity and sets --------------------------------------------------------------------
+
+  /** `{ capacity, available }` of the namespace. */
+  capacity(): { capacity: number; available: number } {
+    return { capacity: this.#space.capacity, available: this.#space.available };
+  }
+
+  /** Installs the capacity (admin). @throws EACCES; EINVAL; EBUSY already installed */
+  installCapacity(caller: Principal, capacity: number): { capacity: number; available: number } {
+    requireAdmin(caller, 'installing the capacity');
+    this.#space.installCapacity(capacity);
+    this.#tracker.metaDirty = true;
+    return this.capacity();
+  }
+
+  /**
+   * Creates a set owned by `owner` and returns it with its secret, which is shown only here (admin).
+   * @throws EACCES; EINVAL; ENOSPC quota above available; EEXIST owner has a live set
+   */
+  createSet(caller: Principal, owner: string, quota: number): SetView & { secret: string } {
+    requireAdmin(caller, 'creating a set');
+    const sid = this.#space.allocSet(owner, quota);
+    return this.#newSet(sid);
+  }
+
+  /** Creates the system set (admin). @throws EACCES; EINVAL; ENOSPC; EEXIST it exists */
+  createSystemSet(caller: Principal, quota: number): SetView & { secret: string } {
+    requireAdmin(caller, 'creating the system set');
+    const sid = this.#space.allocSystemSet(quota);
+    this.#tracker.metaDirty = true;
+    return this.#newSet(sid);
+  }
+
+  /** Every set the caller may see: all for the admin, its own for a set secret. */
+  listSets(caller: Principal): SetView[] {
+    if (caller.kind === 'admin') return this.#space.listSets().map((s) => this.#setView(s.sid));
+    return [this.#setView(caller.sid)];
+  }
+
+  /** One set. @throws EACCES another set's secret; ENOENT unknown set */
+  getSet(caller: Principal, sid: number): SetView {
+    requireSet(caller, sid);
+    return this.#setView(sid);
+  }
+
+  /** Changes a set's quota (admin). @throws EACCES; EINVAL below count; ENOENT; ENOSPC */
+  adjustSet(caller: Principal, sid: number, quota: number): SetView {
+    requireAdmin(caller, 'changing a quota');
+    this.#space.adjustSet(sid, quota);
+    this.#tracker.touchSet(sid);
+    return this.#setView(sid);
+  }
+
+  /**
+   * Frees every ID of a set and, with `destroy`, destroys it (admin; a set secret may only free its own
+   * set's IDs without destroying). Emits one `free` per ID.
+   * @throws EACCES; ENOENT unknown or dying set
+   */
+  freeSet(caller: Principal, sid: number, destroy: boolean): void {
+    if (destroy) requireAdmin(caller, 'destroying a set');
+    requireSet(caller, sid);
+    const before = this.#space.listIds(sid);
+    this.#space.freeSet(sid, destroy);
+    const exists = this.#exists(sid);
+    const remaining = new Set(exists ? this.#space.listIds(sid) : []);
+    for (const id of before) this.#tracker.touchId(id, remaining.has(id) ? PROBE : GONE);
+    this.#tracker.touchSet(sid);
+    if (!exists) this.#setGone(sid);
+  }
+
+  /** The IDs of a set, ascending. @throws EACCES; ENOENT */
+  listIds(caller: Principal, sid: number): number[] {
+    requireSet(caller, sid);
+    return this.#space.listIds(sid);
+  }
+
+  /** The ID mapped to guest ID `spid` in set `sid`. @throws EACCES; ENOENT */
+  findBySpid(caller: Principal, sid: number, spid: number): { id: number } {
+    requireSet(caller, sid);
+    return { id: this.#space.findBySpid(sid, spid) };
+  }
+
+  // ---- IDs ----------------------------------------------------------------------------------
+
+  /** Allocates the lowest free ID in `[min, max]` into set `sid`. Emits `alloc`. @throws EACCES; core errors */
+  alloc(caller: Principal, sid: number, min: number, max: number, data: unknown): number {
+    requireSet(caller, sid);
+    checkData(data);
+    const id = this.#space.alloc(sid, min, max, data ?? null);
+    this.#tracker.touchId(id);
+    return id;
+  }
+
+  /**
+   * Allocates `count` IDs into set `sid`, all or nothing: if one fails, those already allocated are
+   * released again and their events withdrawn, so nobody ever sees them.
+   * @throws EACCES; ENOSPC the set has no room for `count` more IDs; core errors
+   */
+  allocMany(
+    caller: Principal,
+    sid: number,
+    min: number,
+    max: number,
+    data: unknown,
+    count: number,
+  ): number[] {
+    requireSet(caller, sid);
+    checkData(data);
+    const set = this.#space.getSet(sid);
+    if (!set.dying && set.count + count > set.quota) {
+      throw new IoasidError(
+        'ENOSPC',
+        `set ${sid} holds ${set.count} of its quota of ${set.quota} IDs, so ${count} more do not fit; ask for fewer or raise the quota`,
+      );
+    }
+    const mark = this.#tracker.mark();
+    const ids: number[] = [];
+    try {
+      for (let i = 0; i < count; i++) {
+        const id = this.#space.alloc(sid, min, max, data ?? null);
+        ids.push(id);
+        this.#tracker.touchId(id);
+      }
+    } catch (error) {
+      for (const id of ids) {
+        this.#space.put(id);
+        this.#tracker.touchId(id, GONE);
+      }
+      this.#tracker.rollback(mark);
+      if (isIoasidError(error)) {
+        throw new IoasidError(
+          error.code,
+          `allocating ${count} IDs failed after ${ids.length}, so none was allocated: ${error.message}`,
+        );
+      }
+      throw error;
+    }
+    return ids;
+  }
+
+  /** Describes an ID. @throws ENOENT; EACCES another set's ID */
+  describeId(caller: Principal, id: number): IdView {
+    const sid = requireId(this.#space, caller, id);
+    const spid = this.#space.spidOf(id);
+    return {
+      id,
+      sid,
+      state: this.#space.state(id),
+      spid: spid === INVALID_IOASID ? null : spid,
+      data: this.#space.find(-1, id),
+    };
+  }
+
+  /** Frees an ID (released once no lease references it). Emits `free`. @throws ENOENT; EACCES */
+  free(caller: Principal, id: number): void {
+    requireId(this.#space, caller, id);
+    this.#space.free(id);
+    this.#tracker.touchId(id);
+  }
+
+  /** Replaces an ID's data (null clears it). @throws ENOENT; EACCES; EINVAL over 4 KiB */
+  setData(caller: Principal, id: number, data: unknown): void {
+    requireId(this.#space, caller, id);
+    checkData(data);
+    this.#space.setData(id, data);
+    this.#tracker.touchId(id);
+  }
+
+  /** Maps guest ID `spid` to the ID. Emits `bind`. @throws ENOENT; EACCES; EBUSY; EINVAL spid in use */
+  attachSpid(caller: Principal, id: number, spid: number): void {
+    requireId(this.#space, caller, id);
+    this.#space.attachSpid(id, spid);
+    this.#tracker.touchId(id);
+  }
+
+  /** Removes the ID's guest ID mapping. Emits `unbind`. @throws ENOENT (also: no spid); EACCES */
+  detachSpid(caller: Principal, id: number): void {
+    requireId(this.#space, caller, id);
+    this.#space.detachSpid(id);
+    this.#tracker.touchId(id);
+  }
+
+  /**
+   * Publishes an event of `type` for the ID to the in-process chain and the event stream.
+   * @returns the chain's result (NOTIFY_DONE when no in-process subscriber answers)
+   * @throws ENOENT; EACCES; EINVAL a reserved type
+   */
+  notify(caller: Principal, id: number, type: string): number {
+    requireId(this.#space, caller, id);
+    if (RESERVED_EVENT_TYPES.includes(type)) {
+      throw new ApiError(
+        'EINVAL',
+        `event type "${type}" is reserved for the server's own events (${RESERVED_EVENT_TYPES.join(', ')}); choose another`,
+      );
+    }
+    return this.#space.notify(id, type);
+  }
+
+  // ---- leases -------------------------------------------------------------------------------
+
+  /** Creates a lease owned by the caller. */
+  createLease(caller: Principal, ttlMs: number): LeaseView {
+    const lease = this.#leases.add(caller.kind === 'admin' ? null : caller.sid, ttlMs);
+    this.#tracker.touchLease(lease.lease);
+    return { lease: lease.lease, ttlMs };
+  }
+
+  /** Every lease with its references, ordered by name (inspection and tests; no access check). */
+  listLeases(): LeaseInfo[] {
+    return Array.from(this.#leases.all(), (l) => ({
+      lease: l.lease,
+      sid: l.sid,
+      ttlMs: l.ttlMs,
+      refs: Array.from(l.refs.entries()).sort((a, b) => a[0] - b[0]),
+    })).sort((a, b) => (a.lease < b.lease ? -1 : a.lease > b.lease ? 1 : 0));
+  }
+
+  /** Restarts a lease's TTL. @throws ENOENT; EACCES */
+  keepalive(caller: Principal, name: string): LeaseView {
+    const lease = requireLease(this.#leases, caller, name);
+    this.#leases.keepalive(name);
+    return { lease: name, ttlMs: lease.ttlMs };
+  }
+
+  /** Drops every reference a lease holds and deletes it (no event). @throws ENOENT; EACCES */
+  deleteLease(caller: Principal, name: string): void {
+    const lease = requireLease(this.#leases, caller, name);
+    this.#dropLease(lease);
+  }
+
+  /**
+   * Takes a reference on an ID for a lease: the ID is not released before the reference is dropped
+   * or the lease ends. A set's lease may only reference that set's IDs.
+   * @throws ENOENT; EACCES; EBUSY free-pending; ENOSPC the lease holds the most references allowed
+   */
+  takeRef(caller: Principal, id: number, name: string): void {
+    const lease = requireLease(this.#leases, caller, name);
+    requireId(this.#space, caller, id);
+    let held = 0;
+    for (const count of lease.refs.values()) held += count;
+    if (held >= MAX_LEASE_REFS) {
+      throw new IoasidError(
+        'ENOSPC',
+        `lease ${name} holds ${held} references, the most one lease may hold; drop some or use another lease`,
+      );
+    }
+    this.#space.get(id, lease.sid ?? -1);
+    lease.refs.set(id, (lease.refs.get(id) ?? 0) + 1);
+    this.#tracker.touchId(id);
+    this.#tracker.touchLeaseRef(name, id);
+  }
+
+  /**
+   * Drops one reference a lease holds on an ID.
+   * @returns whether that released the ID
+   * @throws ENOENT the lease holds no reference on it; EACCES
+   */
+  dropRef(caller: Principal, id: number, name: string): boolean {
+    const lease = requireLease(this.#leases, caller, name);
+    const count = lease.refs.get(id);
+    if (count === undefined) {
+      throw new ApiError(
+        'ENOENT',
+        `lease ${name} holds no reference on ID ${id}; take one with POST /v1/ioasids/${id}/refs`,
+      );
+    }
+    if (count === 1) lease.refs.delete(id);
+    else lease.refs.set(id, count - 1);
+    this.#tracker.touchLeaseRef(name, id);
+    return this.#put(id);
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------
+
+  /** Stops lease timers, commits what is pending and closes the store. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#leases.stop();
+    if (!this.#queue.failed) await this.#queue.settled();
+    await this.#store.close();
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  /** The global notifier: numbers every core event and marks its ID dirty. */
+  #record(event: IoasidEvent): void {
+    const spid = event.spid === INVALID_IOASID ? null : event.spid;
+    this.#tracker.record(event.type, event.id, event.sid, spid, event.data);
+    this.#tracker.touchId(event.id);
+  }
+
+  #newSet(sid: number): SetView & { secret: string } {
+    const secret = this.#credentials.issue(sid);
+    this.#tracker.touchSet(sid);
+    return { ...this.#setView(sid), secret };
+  }
+
+  #setView(sid: number): SetView {
+    const set = this.#space.getSet(sid);
+    return {
+      sid,
+      owner: typeof set.token === 'string' ? set.token : null,
+      quota: set.quota,
+      count: set.count,
+      dying: set.dying,
+    };
+  }
+
+  #exists(sid: number): boolean {
+    try {
+      this.#space.getSet(sid);
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Drops one reference; handles the release of the ID and, with it, of a dying set. */
+  #put(id: number): boolean {
+    const sid = this.#space.findSid(id);
+    const released = this.#space.put(id);
+    this.#tracker.touchId(id, released ? GONE : PROBE);
+    if (released && !this.#exists(sid)) {
+      this.#tracker.touchSet(sid);
+      this.#setGone(sid);
+    }
+    return released;
+  }
+
+  /** A destroyed set's secret stops working at once; its leases (which hold no references) end. */
+  #setGone(sid: number): void {
+    this.#credentials.remove(sid);
+    for (const lease of this.#leases.ownedBy(sid)) this.#dropLease(lease);
+  }
+
+  /** Drops every reference of a lease and deletes it; returns the IDs that were released. */
+  #dropLease(lease: Lease): number[] {
+    const released: number[] = [];
+    this.#leases.delete(lease.lease);
+    this.#tracker.touchLease(lease.lease);
+    for (const [id, count] of lease.refs) {
+      for (let i = 0; i < count; i++) {
+        if (this.#put(id)) released.push(id);
+      }
+    }
+    lease.refs.clear();
+    return released;
+  }
+
+  #expire(lease: Lease): void {
+    if (this.stopped) return;
+    const released = this.#dropLease(lease);
+    this.#tracker.record('lease-expired', null, lease.sid, null, { lease: lease.lease, released });
+    this.#log.info({ lease: lease.lease, sid: lease.sid, released: released.length }, 'lease expired');
+    this.#queue.schedule();
+  }
+
+  #build(): StoreBatch {
+    return buildBatch({
+      space: this.#space,
+      image: this.#image,
+      credentials: this.#credentials,
+      leases: this.#leases,
+      tracker: this.#tracker,
+      retention: this.#retention,
+    });
+  }
+
+  #committed(batch: StoreBatch, oldestSeq: number, waiters: number, seconds: number): void {
+    this.#hub.publish(batch.events, oldestSeq);
+    if (this.#commitListeners.length === 0) return;
+    const rows =
+      1 +
+      batch.sets.upsert.length +
+      batch.sets.remove.length +
+      batch.chunks.upsert.length +
+      batch.chunks.remove.length +
+      batch.data.upsert.length +
+      batch.data.remove.length +
+      batch.leases.upsert.length +
+      batch.leases.remove.length +
+      batch.leaseRefs.upsert.length +
+      batch.leaseRefs.remove.length;
+    const info: CommitInfo = { requests: waiters, events: batch.events.length, rows, seconds };
+    for (const listener of this.#commitListeners) listener(info);
+  }
+
+  #fatal(error: unknown): void {
+    this.#log.fatal(
+      { err: error },
+      'commit failed: memory and disk may differ, stopping (a restart rebuilds from disk)',
+    );
+    this.#onFatal(error);
+  }
+}
+
+/** Throws EINVAL when data's JSON text is over MAX_DATA_BYTES. */
+function checkData(data: unknown): void {
+  if (data === undefined || data === null) return;
+  const bytes = Buffer.byteLength(JSON.stringify(data), 'utf8');
+  if (bytes > MAX_DATA_BYTES) {
+    throw new ApiError(
+      'EINVAL',
+      `data is ${bytes} bytes of JSON, more than the ${MAX_DATA_BYTES} allowed; store a key to your own data instead`,
+    );
+  }
+}

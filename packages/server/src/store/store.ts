@@ -1,0 +1,128 @@
+// The Store interface: where the server persists the allocator's state and its event log.
+// The SQLite store implements it today; a PostgreSQL store shared by several instances can implement it next.
+
+/** The single metadata row. */
+export interface MetaRow {
+  /** Installed capacity, 0 while none is installed. */
+  readonly capacity: number;
+  /** Sequence number the next event gets (events are numbered from 1). */
+  readonly nextSeq: number;
+  /** The system set's ID, or -1 while there is none. */
+  readonly systemSid: number;
+}
+
+/** One set as stored. Its count is not stored: it is the number of its IDs. */
+export interface SetRow {
+  readonly sid: number;
+  /** The owner string (the core's token); null for the system set. */
+  readonly owner: string | null;
+  readonly quota: number;
+  /** True while the set waits, destroyed, for its last referenced ID. */
+  readonly dying: boolean;
+  /** SHA-256 of the set's secret (32 bytes); the secret itself is never stored. */
+  readonly secretHash: Uint8Array;
+}
+
+/**
+ * The allocated IDs of one chunk of 256 consecutive IDs (`chunk = id >>> 8`), packed as 16-byte
+ * little-endian records `[id u32, sid u32, refs u32 (bit 31: free-pending), spid u32 (0xFFFFFFFF: none)]`
+ * in ascending ID order. Packing keeps a restart with 2^20 IDs to a few thousand rows (see chunk-codec.ts).
+ */
+export interface ChunkRow {
+  readonly chunk: number;
+  readonly records: Uint8Array;
+}
+
+/** The private data of one ID, as JSON text (only IDs that have data have a row). */
+export interface DataRow {
+  readonly id: number;
+  readonly json: string;
+}
+
+/** A lease: who created it (a set, or null for the admin) and its time to live. */
+export interface LeaseRow {
+  readonly lease: string;
+  readonly sid: number | null;
+  readonly ttlMs: number;
+}
+
+/** References one lease holds on one ID. */
+export interface LeaseRefRow {
+  readonly lease: string;
+  readonly id: number;
+  readonly count: number;
+}
+
+/** One event of the server-wide sequence, as clients receive it (`data` is any JSON value). */
+export interface EventRecord {
+  readonly seq: number;
+  /** `alloc`, `free`, `bind`, `unbind`, `lease-expired` or a type published with notify. */
+  readonly type: string;
+  /** The ID (null for `lease-expired`). */
+  readonly id: number | null;
+  /** The ID's set (for `lease-expired`: the set that created the lease, null for the admin). */
+  readonly sid: number | null;
+  /** The ID's spid, null when none. */
+  readonly spid: number | null;
+  readonly data: unknown;
+}
+
+/** Rows to write and delete, committed in one transaction. Deleting a missing row is not an error. */
+export interface Changes<Row, Key> {
+  readonly upsert: Row[];
+  readonly remove: Key[];
+}
+
+/** Everything one group commit writes. */
+export interface StoreBatch {
+  readonly meta: MetaRow;
+  readonly sets: Changes<SetRow, number>;
+  readonly chunks: Changes<ChunkRow, number>;
+  readonly data: Changes<DataRow, number>;
+  readonly leases: Changes<LeaseRow, string>;
+  readonly leaseRefs: Changes<LeaseRefRow, { readonly lease: string; readonly id: number }>;
+  /** New events, ascending and contiguous, continuing the stored sequence. */
+  readonly events: EventRecord[];
+  /** Events with `seq < retainFrom` may be dropped (retention); at least the later ones are kept. */
+  readonly retainFrom: number;
+}
+
+/** What `commit` reports back. */
+export interface CommitReceipt {
+  /** The oldest event still retained (equal to the next sequence number when none is). */
+  readonly oldestSeq: number;
+}
+
+/** The whole persisted state, as `load` returns it. */
+export interface StoreSnapshot {
+  /** Null for an empty (new) store. */
+  readonly meta: MetaRow | null;
+  readonly sets: SetRow[];
+  readonly chunks: ChunkRow[];
+  readonly data: DataRow[];
+  readonly leases: LeaseRow[];
+  readonly leaseRefs: LeaseRefRow[];
+  /** The oldest retained event (the next sequence number when none is). */
+  readonly oldestSeq: number;
+}
+
+/**
+ * Durable storage for one allocator namespace. One server owns a store at a time; `commit` must be
+ * atomic (all of the batch or nothing) and durable (on disk when its promise resolves).
+ */
+export interface Store {
+  /** Reads the whole persisted state; called once, before any commit. */
+  load(): Promise<StoreSnapshot>;
+  /**
+   * Applies one batch atomically and durably. A rejection means the batch may not be on disk; the
+   * caller must then stop (its memory no longer matches the store).
+   */
+  commit(batch: StoreBatch): Promise<CommitReceipt>;
+  /**
+   * Returns retained events with `seq > after`, ascending, about `limit` of them (whole stored blocks,
+   * so possibly a few more); an empty array when there are none.
+   */
+  readEvents(after: number, limit: number): Promise<EventRecord[]>;
+  /** Releases the store; no call may follow. */
+  close(): Promise<void>;
+}

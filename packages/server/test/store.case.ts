@@ -1,0 +1,219 @@
+// The Store contract, one suite for every implementation (SQLite today, PostgreSQL next): round trips,
+// deletes, atomic commits, event reads across blocks, and retention.
+
+import type { EventRecord, Store, StoreBatch } from '@ioasid/server';
+import { describe, expect, it } from 'vitest';
+
+/** Opens a store on a directory; called again on the same directory to "restart". */
+export type OpenStore = (dir: string) => Store;
+
+const hash = (n: number) => new Uint8Array(32).fill(n);
+
+function batch(overrides: Partial<StoreBatch> = {}): StoreBatch {
+  const none = { upsert: [], remove: [] };
+  return {
+    meta: { capacity: 1024, nextSeq: 1, systemSid: -1 },
+    sets: none,
+    chunks: none,
+    data: none,
+    leases: none,
+    leaseRefs: none,
+    events: [],
+    retainFrom: 0,
+    ...overrides,
+  };
+}
+
+function events(from: number, count: number): EventRecord[] {
+  return Array.from({ length: count }, (_, i) => ({
+    seq: from + i,
+    type: i % 2 === 0 ? 'alloc' : 'free',
+    id: i,
+    sid: i % 3,
+    spid: i % 5 === 0 ? 7 : null,
+    data: i % 4 === 0 ? { n: i, s: 'x"y' } : null,
+  }));
+}
+
+/** Declares the contract tests for one Store implementation. */
+export function describeStore(name: string, tempDir: () => string, open: OpenStore): void {
+  describe(`${name} store contract`, () => {
+    it('loads an empty snapshot from a new store', async () => {
+      const store = open(tempDir());
+      const snapshot = await store.load();
+      expect(snapshot).toEqual({
+        meta: null,
+        sets: [],
+        chunks: [],
+        data: [],
+        leases: [],
+        leaseRefs: [],
+        oldestSeq: 1,
+      });
+      await store.close();
+    });
+
+    it('returns after a reopen exactly the rows it committed', async () => {
+      const dir = tempDir();
+      let store = open(dir);
+      await store.load();
+      const records = new Uint8Array(32).map((_, i) => i);
+      await store.commit(
+        batch({
+          meta: { capacity: 4096, nextSeq: 3, systemSid: 1 },
+          sets: {
+            upsert: [
+              { sid: 0, owner: 'vm-a', quota: 10, dying: false, secretHash: hash(1) },
+              { sid: 1, owner: null, quota: 5, dying: false, secretHash: hash(2) },
+              { sid: 4, owner: 'vm-b', quota: 2, dying: true, secretHash: hash(3) },
+            ],
+            remove: [],
+          },
+          chunks: { upsert: [{ chunk: 0, records }], remove: [] },
+          data: { upsert: [{ id: 1, json: '{"a":[1,2]}' }], remove: [] },
+          leases: { upsert: [{ lease: 'L'.repeat(22), sid: null, ttlMs: 5000 }], remove: [] },
+          leaseRefs: { upsert: [{ lease: 'L'.repeat(22), id: 1, count: 2 }], remove: [] },
+          events: events(1, 2),
+        }),
+      );
+      await store.close();
+      store = open(dir);
+      const snapshot = await store.load();
+      expect(snapshot.meta).toEqual({ capacity: 4096, nextSeq: 3, systemSid: 1 });
+      expect(snapshot.sets.map((s) => ({ ...s, secretHash: Array.from(s.secretHash) }))).toEqual([
+        { sid: 0, owner: 'vm-a', quota: 10, dying: false, secretHash: Array.from(hash(1)) },
+        { sid: 1, owner: null, quota: 5, dying: false, secretHash: Array.from(hash(2)) },
+        { sid: 4, owner: 'vm-b', quota: 2, dying: true, secretHash: Array.from(hash(3)) },
+      ]);
+      expect(snapshot.chunks.map((c) => ({ chunk: c.chunk, records: Array.from(c.records) }))).toEqual([
+        { chunk: 0, records: Array.from(records) },
+      ]);
+      expect(snapshot.data).toEqual([{ id: 1, json: '{"a":[1,2]}' }]);
+      expect(snapshot.leases).toEqual([{ lease: 'L'.repeat(22), sid: null, ttlMs: 5000 }]);
+      expect(snapshot.leaseRefs).toEqual([{ lease: 'L'.repeat(22), id: 1, count: 2 }]);
+      expect(snapshot.oldestSeq).toBe(1);
+      expect(await store.readEvents(0, 10)).toEqual(events(1, 2));
+      await store.close();
+    });
+
+    it('deletes removed rows, a removed lease with its references, and ignores missing rows', async () => {
+      const dir = tempDir();
+      let store = open(dir);
+      await store.load();
+      const lease = 'A'.repeat(22);
+      await store.commit(
+        batch({
+          sets: { upsert: [{ sid: 0, owner: 'x', quota: 1, dying: false, secretHash: hash(1) }], remove: [] },
+          chunks: { upsert: [{ chunk: 3, records: new Uint8Array(16) }], remove: [] },
+          data: { upsert: [{ id: 9, json: '1' }], remove: [] },
+          leases: { upsert: [{ lease, sid: 0, ttlMs: 1000 }], remove: [] },
+          leaseRefs: {
+            upsert: [
+              { lease, id: 9, count: 1 },
+              { lease, id: 10, count: 1 },
+            ],
+            remove: [],
+          },
+        }),
+      );
+      await store.commit(
+        batch({
+          sets: { upsert: [], remove: [0, 99] },
+          chunks: { upsert: [], remove: [3, 4] },
+          data: { upsert: [], remove: [9, 10] },
+          leases: { upsert: [], remove: [lease, 'B'.repeat(22)] },
+        }),
+      );
+      await store.close();
+      store = open(dir);
+      const snapshot = await store.load();
+      expect([snapshot.sets, snapshot.chunks, snapshot.data, snapshot.leases, snapshot.leaseRefs]).toEqual([
+        [],
+        [],
+        [],
+        [],
+        [],
+      ]);
+      await store.close();
+    });
+
+    it('applies nothing of a batch that fails part-way (a commit is atomic)', async () => {
+      const dir = tempDir();
+      let store = open(dir);
+      await store.load();
+      await store.commit(
+        batch({ events: events(1, 3), meta: { capacity: 1024, nextSeq: 4, systemSid: -1 } }),
+      );
+      // Sequence numbers 2..3 already exist: the event write fails after the set row was written.
+      const bad = batch({
+        meta: { capacity: 2048, nextSeq: 6, systemSid: -1 },
+        sets: { upsert: [{ sid: 0, owner: 'x', quota: 1, dying: false, secretHash: hash(1) }], remove: [] },
+        events: events(3, 3),
+      });
+      await expect(store.commit(bad)).rejects.toThrow();
+      await store.close();
+      store = open(dir);
+      const snapshot = await store.load();
+      expect(snapshot.meta).toEqual({ capacity: 1024, nextSeq: 4, systemSid: -1 });
+      expect(snapshot.sets).toEqual([]);
+      expect((await store.readEvents(0, 100)).map((e) => e.seq)).toEqual([1, 2, 3]);
+      await store.close();
+    });
+
+    it('reads events after any position in order, across stored blocks', async () => {
+      const store = open(tempDir());
+      await store.load();
+      const all = events(1, 2500);
+      await store.commit(
+        batch({ events: all.slice(0, 2100), meta: { capacity: 1, nextSeq: 2101, systemSid: -1 } }),
+      );
+      await store.commit(
+        batch({ events: all.slice(2100), meta: { capacity: 1, nextSeq: 2501, systemSid: -1 } }),
+      );
+      for (const after of [0, 1, 1023, 1024, 1025, 2099, 2100, 2499]) {
+        const read: EventRecord[] = [];
+        let from = after;
+        for (;;) {
+          const page = await store.readEvents(from, 300);
+          if (page.length === 0) break;
+          read.push(...page);
+          from = page[page.length - 1].seq;
+        }
+        expect(read).toEqual(all.slice(after));
+      }
+      expect(await store.readEvents(2500, 10)).toEqual([]);
+      await store.close();
+    });
+
+    it('keeps at least the events from retainFrom on and reports the oldest one kept', async () => {
+      const dir = tempDir();
+      let store = open(dir);
+      await store.load();
+      let receipt = await store.commit(
+        batch({ events: events(1, 10), meta: { capacity: 1, nextSeq: 11, systemSid: -1 } }),
+      );
+      expect(receipt.oldestSeq).toBe(1);
+      for (let seq = 11; seq <= 40; seq += 10) {
+        receipt = await store.commit(
+          batch({
+            events: events(seq, 10),
+            meta: { capacity: 1, nextSeq: seq + 10, systemSid: -1 },
+            retainFrom: seq - 5,
+          }),
+        );
+      }
+      // Retaining from 36 keeps every event from 36 on; whole older blocks may go.
+      expect(receipt.oldestSeq).toBeLessThanOrEqual(36);
+      expect(receipt.oldestSeq).toBeGreaterThan(1);
+      const kept = await store.readEvents(0, 100);
+      expect(kept[0].seq).toBe(receipt.oldestSeq);
+      expect(kept.map((e) => e.seq)).toEqual(
+        Array.from({ length: 41 - receipt.oldestSeq }, (_, i) => receipt.oldestSeq + i),
+      );
+      await store.close();
+      store = open(dir);
+      expect((await store.load()).oldestSeq).toBe(receipt.oldestSeq);
+      await store.close();
+    });
+  });
+}
