@@ -13,7 +13,7 @@ import {
 } from './constants.js';
 import { type AllocatorGroup, CustomAllocators } from './custom-allocators.js';
 import { ERROR_CODES, IoasidError, type IoasidErrorCode } from './errors.js';
-import { type IdPage, IdTable, newDataSlots, newSpidColumn, REF_PENDING, SID_SHIFT } from './id-table.js';
+import { type IdPage, IdTable, newSpidColumn, REF_PENDING, SID_SHIFT } from './id-table.js';
 import { NotifierChain, walkEntries } from './notifier-chain.js';
 import { MAX_SID, type SetRecord, SetRegistry } from './set-registry.js';
 import type {
@@ -52,8 +52,10 @@ export class IoasidSpace {
   readonly #ids = new IdTable();
   /** IDs whose FREE is being delivered: the core holds one reference on each until delivery ends. */
   readonly #delivering = new Set<Ioasid>();
-  /** `#ids.chunks` held directly: `find`, `findSid` and `free` are one hop shorter. */
+  /** `#ids.chunks` held directly: `free` is one hop shorter. */
   readonly #chunks = this.#ids.chunks;
+  /** `#ids.columns` held directly: the lookup directory of `find` and `findSid`. */
+  readonly #columns = this.#ids.columns;
   readonly #sets = new SetRegistry();
   readonly #global = new NotifierChain();
   readonly #allocators = new CustomAllocators();
@@ -353,22 +355,19 @@ export class IoasidSpace {
    * @throws EINVAL bad arguments; ENOENT not allocated; EACCES the ID belongs to another set
    */
   find(sid: Sid, id: Ioasid, getter?: ((data: unknown) => boolean) | null): unknown {
+    // Kept small so V8 inlines it into callers' loops: checks and errors live out of line.
     if (typeof id !== 'number' || id >>> 0 !== id || id === INVALID_IOASID) throw this.#unknownId(id, sid);
-    const chunk = this.#chunks[id >>> 22];
-    const page = chunk === null ? null : chunk[(id >>> 12) & 1023];
+    const columns = this.#columns[id >>> 22];
+    const slot = ((id >>> 12) & 1023) << 1;
     const o = id & PAGE_MASK;
-    const meta = page === null ? 0 : page.meta[o];
-    if (meta === 0) throw this.#unknownId(id, sid);
-    if (sid !== INVALID_IOASID_SET && meta >>> SID_SHIFT !== sid)
-      throw this.#foreignId(id, sid, meta >>> SID_SHIFT);
-    const data = (page as IdPage).data === null ? null : (page as IdPage).data![o];
-    if (getter !== undefined && getter !== null) {
-      if (typeof getter !== 'function') {
-        throw new IoasidError('EINVAL', `getter ${show(getter)} must be a function (data) => boolean`);
-      }
-      if (!getter(data)) return null;
+    const metas = columns === null ? null : (columns[slot] as Int32Array | null);
+    const meta = metas === null ? 0 : metas[o];
+    if (meta === 0 || (sid !== INVALID_IOASID_SET && meta >>> SID_SHIFT !== sid)) {
+      throw this.#findError(id, sid, meta);
     }
-    return data;
+    const slots = (columns as unknown[])[slot + 1] as unknown[] | null;
+    const data = slots === null ? null : slots[o];
+    return getter === undefined || getter === null ? data : applyGetter(getter, data);
   }
 
   /**
@@ -378,10 +377,9 @@ export class IoasidSpace {
    */
   findSid(id: Ioasid): Sid {
     if (typeof id !== 'number') throw this.#unknownId(id);
-    const chunk = this.#chunks[id >>> 22];
-    const page = chunk === null ? null : chunk[(id >>> 12) & 1023];
-    const o = id & PAGE_MASK;
-    const meta = page === null ? 0 : page.meta[o];
+    const columns = this.#columns[id >>> 22];
+    const metas = columns === null ? null : (columns[((id >>> 12) & 1023) << 1] as Int32Array | null);
+    const meta = metas === null ? 0 : metas[id & PAGE_MASK];
     if (meta === 0 || !isIoasid(id)) throw this.#unknownId(id);
     return meta >>> SID_SHIFT;
   }
@@ -396,8 +394,7 @@ export class IoasidSpace {
     if (data === null || data === undefined) {
       if (page.data !== null) page.data[o] = null;
     } else {
-      if (page.data === null) page.data = newDataSlots();
-      page.data[o] = data;
+      this.#ids.dataOf(page)[o] = data;
     }
   }
 
@@ -627,6 +624,10 @@ export class IoasidSpace {
       throw this.#foreignId(id, sid, page.meta[o] >>> SID_SHIFT);
     }
     return page;
+  }
+
+  #findError(id: Ioasid, sid: Sid, meta: number): IoasidError {
+    return meta === 0 ? this.#unknownId(id, sid) : this.#foreignId(id, sid, meta >>> SID_SHIFT);
   }
 
   #unknownId(id: unknown, sid: unknown = INVALID_IOASID_SET): IoasidError {
@@ -865,6 +866,14 @@ export class IoasidSpace {
       throw error;
     });
   }
+}
+
+/** The getter step of `find`: a falsy result refuses the data (null), as the kernel's bool getter does. */
+function applyGetter(getter: unknown, data: unknown): unknown {
+  if (typeof getter !== 'function') {
+    throw new IoasidError('EINVAL', `getter ${show(getter)} must be a function (data) => boolean`);
+  }
+  return getter(data) ? data : null;
 }
 
 function describe(set: SetRecord): IoasidSetInfo {
