@@ -1,5 +1,19 @@
-// Public entry of @ioasid/server: the durable engine and its stores.
+// Public entry of @ioasid/server: startServer and buildApp, the durable engine, its stores, and helpers.
 
+export { ADMIN_TOKEN_FILE, type AdminCredential, loadAdminToken } from './admin-token.js';
 export { ApiError } from './api-error.js';
 export * from './engine/index.js';
+export { type AppOptions, BODY_LIMIT, buildApp } from './http/app.js';
+export type { App } from './http/app-types.js';
+export { HTTP_STATUS } from './http/errors.js';
+export { createLogger, type LoggerOptions, REDACT_PATHS, redactUrl } from './logging.js';
+export { Metrics } from './metrics.js';
+export {
+  DEFAULT_CAPACITY,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  type RunningServer,
+  type ServerConfig,
+  startServer,
+} from './server.js';
 export * from './store/index.js';

@@ -1,0 +1,68 @@
+// The onRequest hook that authenticates callers: `Authorization: Bearer <secret>` (or `?access_token=`
+// on the event stream), 401 EPERM when missing or unknown, 403 EACCES on admin-only routes for set secrets.
+
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Engine } from '../engine/engine.js';
+import { sendError } from './errors.js';
+
+const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]{1,256})$/i;
+
+/** Returns the hook; it sets `request.principal` on routes whose `config.auth` is not `none`. */
+export function authenticate(engine: Engine) {
+  return (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+    const config = request.routeOptions.config;
+    const auth = config.auth ?? 'none';
+    if (auth === 'none') {
+      done();
+      return;
+    }
+    const header = request.headers.authorization;
+    let secret: string | undefined;
+    if (header !== undefined) {
+      const match = BEARER.exec(header);
+      if (match === null) {
+        sendError(
+          reply,
+          401,
+          'EPERM',
+          'the Authorization header must be "Bearer <secret>" (the admin token or a set secret)',
+        );
+        return;
+      }
+      secret = match[1];
+    } else if (config.queryToken) {
+      const token = (request.query as Record<string, unknown> | undefined)?.access_token;
+      if (typeof token === 'string') secret = token;
+    }
+    if (secret === undefined) {
+      sendError(
+        reply,
+        401,
+        'EPERM',
+        `${request.method} ${request.url.split('?')[0]} needs a credential: send "Authorization: Bearer <admin token or set secret>"`,
+      );
+      return;
+    }
+    const principal = engine.authenticate(secret);
+    if (principal === null) {
+      sendError(
+        reply,
+        401,
+        'EPERM',
+        'this credential is not known here: use the admin token or a secret returned by POST /v1/sets',
+      );
+      return;
+    }
+    if (auth === 'admin' && principal.kind !== 'admin') {
+      sendError(
+        reply,
+        403,
+        'EACCES',
+        `${request.method} ${request.routeOptions.url} needs the admin token; the secret of set ${principal.sid} may not call it`,
+      );
+      return;
+    }
+    request.principal = principal;
+    done();
+  };
+}

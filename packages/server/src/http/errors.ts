@@ -1,0 +1,150 @@
+// Maps every failure to `{ error: { code, errno, message } }` and an HTTP status. The status of each code
+// comes from the one registry (ERROR_CODES.httpStatus); only transport errors (413, 415, 405) add their own.
+
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_CODES, type ErrorCode, isIoasidError } from 'ioasid';
+import { ApiError } from '../api-error.js';
+
+/** HTTP status per error code, derived from the registry (one table for the whole project). */
+export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze(
+  Object.fromEntries(Object.entries(ERROR_CODES).map(([code, info]) => [code, info.httpStatus])) as Record<
+    ErrorCode,
+    number
+  >,
+);
+
+/** The body of every error answer. */
+export interface ErrorReply {
+  error: { code: ErrorCode; errno: number; message: string };
+}
+
+/** Builds the error body for a code. */
+export function errorBody(code: ErrorCode, message: string): ErrorReply {
+  return { error: { code, errno: ERROR_CODES[code].errno, message } };
+}
+
+interface AjvError {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+/** Converts any error thrown while serving a request to a status and an error body. */
+export function toErrorReply(error: unknown, request: FastifyRequest): { status: number; body: ErrorReply } {
+  if (error instanceof ApiError) return { status: error.status, body: errorBody(error.code, error.message) };
+  if (isIoasidError(error))
+    return { status: HTTP_STATUS[error.code], body: errorBody(error.code, error.message) };
+  const e = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
+  if (Array.isArray(e.validation)) {
+    return {
+      status: 400,
+      body: errorBody('EINVAL', validationMessage(e.validation, e.validationContext, request)),
+    };
+  }
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return {
+        status: 413,
+        body: errorBody(
+          'EINVAL',
+          'the request body is over 64 KiB (65536 bytes); send less (a batch allocation takes a count, not a list)',
+        ),
+      };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        status: 415,
+        body: errorBody(
+          'EINVAL',
+          `content-type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted; send JSON with content-type: application/json`,
+        ),
+      };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return {
+        status: 400,
+        body: errorBody('EINVAL', 'the body is empty but content-type says JSON; send a JSON object'),
+      };
+  }
+  const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
+  if (status === 400 && (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError)) {
+    return {
+      status: 400,
+      body: errorBody('EINVAL', `the body is not valid JSON (${e.message}); send a JSON object`),
+    };
+  }
+  if (status >= 400 && status < 500) {
+    return { status, body: errorBody('EINVAL', `${e.message}; check the request against GET /openapi.json`) };
+  }
+  return {
+    status: HTTP_STATUS.EAGAIN,
+    body: errorBody(
+      'EAGAIN',
+      `the server failed to handle this request (request ${request.id} in its log); retry later`,
+    ),
+  };
+}
+
+/** Turns the first schema violation into a sentence naming the field, what it must be and what it was. */
+function validationMessage(errors: AjvError[], context: string | undefined, request: FastifyRequest): string {
+  const first = errors[0];
+  const part = context ?? 'body';
+  const path = first.instancePath.split('/').slice(1).map(decodePointer);
+  const where = [part, ...path].join('.');
+  const got = describe(valueAt(request, part, path));
+  const p = first.params;
+  switch (first.keyword) {
+    case 'additionalProperties':
+      return `${where} has an unknown field "${String(p.additionalProperty)}"; remove it (fields are listed in /openapi.json)`;
+    case 'required':
+      return `${where} is missing the required field "${String(p.missingProperty)}"`;
+    case 'type':
+      if (part === 'body' && path.length === 0 && got === 'missing') {
+        return 'this request needs a JSON object body, sent with content-type: application/json';
+      }
+      return `${where} must be ${p.type === 'integer' ? 'an integer' : `of type ${String(p.type)}`}, not ${got}`;
+    case 'minimum':
+    case 'maximum':
+      return `${where} must be ${first.keyword === 'minimum' ? '>=' : '<='} ${String(p.limit)}, not ${got}`;
+    case 'pattern':
+      return `${where} must match ${String(p.pattern)}, not ${got}`;
+    default:
+      return `${where} ${first.message ?? 'is not valid'} (got ${got}); see /openapi.json`;
+  }
+}
+
+function decodePointer(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+function valueAt(request: FastifyRequest, part: string, path: string[]): unknown {
+  const root: Record<string, unknown> = {
+    body: request.body,
+    querystring: request.query,
+    params: request.params,
+    headers: request.headers,
+  };
+  let value: unknown = root[part];
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${value} (a number too large for JSON)`;
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** Sends an error answer (used by hooks that refuse a request before its handler). */
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  code: ErrorCode,
+  message: string,
+): FastifyReply {
+  reply.errorCode = code;
+  return reply.code(status).send(errorBody(code, message));
+}

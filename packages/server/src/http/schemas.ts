@@ -1,0 +1,169 @@
+// The JSON Schemas of every request and response (typebox, so they are plain JSON Schema): fastify
+// validates with them and @fastify/swagger publishes them as the OpenAPI document. Strict everywhere.
+
+import { Type } from 'typebox';
+
+const strict = { additionalProperties: false } as const;
+
+/** Largest set ID the API accepts (the core stores set IDs as 31-bit integers). */
+export const MAX_SID = 0x7fffffff;
+/** Largest ID (INVALID_IOASID - 1). */
+export const MAX_ID = 0xfffffffe;
+/** Largest range bound, capacity or quota (2^32 - 1). */
+export const MAX_U32 = 0xffffffff;
+/** Most IDs one batch allocation may ask for. */
+export const MAX_BATCH = 65_536;
+
+export const Sid = Type.Integer({ minimum: 0, maximum: MAX_SID, description: 'a set ID' });
+export const Id = Type.Integer({ minimum: 0, maximum: MAX_ID, description: 'an IOASID (PASID)' });
+export const Spid = Type.Integer({
+  minimum: 0,
+  maximum: MAX_ID,
+  description: "a guest's own ID for an IOASID",
+});
+export const Quota = Type.Integer({
+  minimum: 0,
+  maximum: MAX_U32,
+  description: 'IDs a set may hold at once',
+});
+export const Bound = Type.Integer({ minimum: 0, maximum: MAX_U32 });
+export const LeaseName = Type.String({
+  pattern: '^[A-Za-z0-9_-]{22}$',
+  description: 'a lease ID as returned by POST /v1/leases',
+});
+export const AnyJson = Type.Unknown({ description: 'any JSON value, at most 4 KiB as JSON text' });
+export const Seq = Type.Integer({
+  minimum: 0,
+  maximum: Number.MAX_SAFE_INTEGER,
+  description: 'an event sequence number',
+});
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object(
+      {
+        code: Type.String({ description: 'symbolic code such as ENOSPC; match on it' }),
+        errno: Type.Integer({ description: 'the Linux errno of code' }),
+        message: Type.String({ description: 'what was wrong and what to do' }),
+      },
+      strict,
+    ),
+  },
+  strict,
+);
+
+export const CapacityView = Type.Object({ capacity: Quota, available: Quota }, strict);
+export const CapacityBody = Type.Object(
+  { capacity: Type.Integer({ minimum: 1, maximum: MAX_U32, description: 'IDs the namespace may hand out' }) },
+  strict,
+);
+
+export const SetView = Type.Object(
+  {
+    sid: Sid,
+    owner: Type.Union([Type.String(), Type.Null()], { description: 'owner; null for the system set' }),
+    quota: Quota,
+    count: Quota,
+    dying: Type.Boolean({ description: 'destroyed, waiting for its last referenced ID' }),
+  },
+  strict,
+);
+export const NewSetView = Type.Object(
+  {
+    ...SetView.properties,
+    secret: Type.String({ description: "the set's secret; shown only in this answer" }),
+  },
+  strict,
+);
+export const SetList = Type.Object({ sets: Type.Array(SetView) }, strict);
+export const CreateSetBody = Type.Object(
+  {
+    owner: Type.String({
+      minLength: 1,
+      maxLength: 128,
+      description: 'the owner (a VM name); unique among live sets',
+    }),
+    quota: Quota,
+  },
+  strict,
+);
+export const QuotaBody = Type.Object({ quota: Quota }, strict);
+export const SidParams = Type.Object({ sid: Sid }, strict);
+export const SpidParams = Type.Object({ sid: Sid, spid: Spid }, strict);
+export const DeleteSetQuery = Type.Object(
+  {
+    destroy: Type.Optional(Type.Boolean({ description: 'also destroy the set (admin only); default false' })),
+  },
+  strict,
+);
+
+export const IdParams = Type.Object({ id: Id }, strict);
+export const IdList = Type.Object({ ids: Type.Array(Id) }, strict);
+export const OneId = Type.Object({ id: Id }, strict);
+export const AllocBody = Type.Object(
+  {
+    min: Bound,
+    max: Bound,
+    data: Type.Optional(AnyJson),
+    count: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: MAX_BATCH, description: 'allocate this many IDs, all or nothing' }),
+    ),
+  },
+  strict,
+);
+export const AllocResult = Type.Union([OneId, IdList]);
+export const IdView = Type.Object(
+  {
+    id: Id,
+    sid: Sid,
+    state: Type.Union([Type.Literal('active'), Type.Literal('free-pending')]),
+    spid: Type.Union([Spid, Type.Null()]),
+    data: AnyJson,
+  },
+  strict,
+);
+export const DataBody = Type.Object({ data: AnyJson }, strict);
+export const SpidBody = Type.Object({ spid: Spid }, strict);
+export const NotifyBody = Type.Object(
+  {
+    type: Type.String({
+      pattern: '^[a-z0-9._:-]{1,64}$',
+      description: '1-64 of a-z 0-9 . _ : - ; not alloc, free, reset or lease-expired',
+    }),
+  },
+  strict,
+);
+export const NotifyResult = Type.Object(
+  { result: Type.Integer({ description: "the in-process chain's result (NOTIFY_DONE = 0 when none)" }) },
+  strict,
+);
+
+export const LeaseBody = Type.Object(
+  { ttlMs: Type.Integer({ minimum: 1000, maximum: 600_000, description: 'time to live in milliseconds' }) },
+  strict,
+);
+export const LeaseView = Type.Object({ lease: LeaseName, ttlMs: Type.Integer() }, strict);
+export const LeaseParams = Type.Object({ lease: LeaseName }, strict);
+export const RefBody = Type.Object({ lease: LeaseName }, strict);
+export const RefQuery = Type.Object({ lease: LeaseName }, strict);
+export const Released = Type.Object(
+  { released: Type.Boolean({ description: 'the ID was released' }) },
+  strict,
+);
+
+export const EventsQuery = Type.Object(
+  {
+    after: Type.Optional(Seq),
+    sid: Type.Optional(Sid),
+    access_token: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 256,
+        description: 'credential for clients that cannot send headers',
+      }),
+    ),
+  },
+  strict,
+);
+
+export const Health = Type.Object({ status: Type.String() }, strict);

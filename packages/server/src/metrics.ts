@@ -1,0 +1,120 @@
+// Prometheus metrics of one server: the namespace (capacity, per-set quota and usage), operations by
+// type and result with their latency, and group commits (requests and rows per batch, fsync time).
+
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Engine } from './engine/engine.js';
+
+/** The metrics registry of one server and the instruments the HTTP layer updates. */
+export class Metrics {
+  /** Serve `registry.metrics()` with `registry.contentType`. */
+  readonly registry = new Registry();
+  readonly #operations: Counter<'op' | 'result'>;
+  readonly #latency: Histogram<'op'>;
+
+  /** Creates the instruments and reads the engine's state at each scrape. */
+  constructor(engine: Engine, options: { defaultMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    this.#operations = new Counter({
+      name: 'ioasid_operations_total',
+      help: 'API operations by type and result (ok or an error code such as ENOSPC)',
+      labelNames: ['op', 'result'],
+      registers,
+    });
+    this.#latency = new Histogram({
+      name: 'ioasid_operation_duration_seconds',
+      help: 'Time from request to answer, including the wait for the group commit',
+      labelNames: ['op'],
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+      registers,
+    });
+    const requests = new Histogram({
+      name: 'ioasid_commit_batch_requests',
+      help: 'Requests answered by one group commit',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+      registers,
+    });
+    const rows = new Histogram({
+      name: 'ioasid_commit_batch_rows',
+      help: 'State rows written or deleted by one group commit',
+      buckets: [1, 4, 16, 64, 256, 1024, 4096, 16384],
+      registers,
+    });
+    const events = new Counter({ name: 'ioasid_events_total', help: 'Events committed', registers });
+    const seconds = new Histogram({
+      name: 'ioasid_commit_duration_seconds',
+      help: 'Time to build and durably write one batch (fsync included)',
+      buckets: [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5],
+      registers,
+    });
+    engine.onCommit((info) => {
+      requests.observe(info.requests);
+      rows.observe(info.rows);
+      seconds.observe(info.seconds);
+      if (info.events > 0) events.inc(info.events);
+    });
+    const space = engine.space;
+    gauge(this.registry, 'ioasid_capacity', 'Installed capacity (0: none)', () => space.capacity);
+    gauge(this.registry, 'ioasid_available', 'Capacity not reserved by any set', () => space.available);
+    gauge(this.registry, 'ioasid_ids_allocated', 'IDs allocated, free-pending included', () => space.size);
+    gauge(this.registry, 'ioasid_sets', 'Existing sets, dying included', () => space.listSets().length);
+    gauge(this.registry, 'ioasid_leases', 'Live leases', () => engine.leaseCount);
+    gauge(
+      this.registry,
+      'ioasid_event_seq',
+      'Sequence number of the last committed event',
+      () => engine.events.committedSeq,
+    );
+    gauge(this.registry, 'ioasid_event_streams', 'Open event streams', () => engine.events.size);
+    perSet(
+      this.registry,
+      'ioasid_set_quota',
+      'Quota of each set',
+      () => space.listSets(),
+      (set) => set.quota,
+    );
+    perSet(
+      this.registry,
+      'ioasid_set_count',
+      'IDs held by each set',
+      () => space.listSets(),
+      (set) => set.count,
+    );
+  }
+
+  /** Counts one answered operation and its latency. */
+  observe(op: string, result: string, seconds: number): void {
+    this.#operations.inc({ op, result });
+    this.#latency.observe({ op }, seconds);
+  }
+}
+
+function gauge(registry: Registry, name: string, help: string, read: () => number): void {
+  new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(read());
+    },
+  });
+}
+
+function perSet<T extends { sid: number }>(
+  registry: Registry,
+  name: string,
+  help: string,
+  list: () => T[],
+  read: (set: T) => number,
+): void {
+  new Gauge({
+    name,
+    help,
+    labelNames: ['sid'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const set of list()) this.set({ sid: String(set.sid) }, read(set));
+    },
+  });
+}

@@ -1,0 +1,119 @@
+// startServer: everything a running server needs, wired from one configuration object (the CLI's
+// `ioasid serve` builds it from flags and environment; tests build it directly).
+
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { type AdminCredential, loadAdminToken } from './admin-token.js';
+import type { CommitMode } from './engine/commit-queue.js';
+import { Engine } from './engine/engine.js';
+import { buildApp } from './http/app.js';
+import type { App } from './http/app-types.js';
+import { createLogger } from './logging.js';
+import { SqliteStore } from './store/sqlite-store.js';
+import type { Store } from './store/store.js';
+
+/** Default address: loopback only. */
+export const DEFAULT_HOST = '127.0.0.1';
+/** Default port. */
+export const DEFAULT_PORT = 7070;
+/** Default capacity: VT-d's 20-bit PASID space. */
+export const DEFAULT_CAPACITY = 1 << 20;
+
+/** Configuration of `startServer`. */
+export interface ServerConfig {
+  /** Directory of the SQLite store and the admin token file. */
+  readonly dataDir: string;
+  /** Address to listen on (default 127.0.0.1). */
+  readonly host?: string;
+  /** Port (default 7070; 0 picks a free one, see `RunningServer.port`). */
+  readonly port?: number;
+  /** Capacity installed when the store has none (default 2^20; 0: none, install with PUT /v1/capacity). */
+  readonly capacity?: number;
+  /** The admin credential; omitted: read from (or created in) `<dataDir>/admin.token`. */
+  readonly adminToken?: string;
+  /** Events kept for resuming streams (default 100,000). */
+  readonly eventRetention?: number;
+  /** `group` (default) or `per-request`: one fsync'd transaction per request, for comparison. */
+  readonly commitMode?: CommitMode;
+  /** A pino logger; false for none; omitted: JSON lines on standard error at level info. */
+  readonly logger?: Logger | false;
+  /** Milliseconds between event-stream keep-alive comments (default 15,000). */
+  readonly sseKeepAliveMs?: number;
+  /** Another store than the SQLite one in `dataDir` (the server closes it). */
+  readonly store?: Store;
+  /**
+   * Called when a commit fails: memory and disk then differ and this process must stop (the CLI exits;
+   * a restart rebuilds from disk). The server stops answering mutations either way.
+   */
+  readonly onFatal: (error: unknown) => void;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:7070`. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** Where the admin credential came from (never its content... except `token`, for embedding callers). */
+  readonly admin: AdminCredential;
+  readonly app: App;
+  readonly engine: Engine;
+  /**
+   * Graceful shutdown: stops accepting connections, ends event streams, lets in-flight requests finish
+   * and commit, then closes the store. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store, rebuilds the state, and listens.
+ * @throws Error when the data directory is locked by another server, the store is damaged, the admin
+ * token is malformed, or the address is in use
+ */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const logger = config.logger === undefined ? createLogger() : config.logger;
+  const admin = loadAdminToken(config.dataDir, config.adminToken);
+  if (admin.warning !== null && logger) logger.warn(admin.warning);
+  const store = config.store ?? SqliteStore.open({ dataDir: config.dataDir });
+  let engine: Engine;
+  try {
+    engine = await Engine.open({
+      store,
+      adminToken: admin.token,
+      capacity: config.capacity ?? DEFAULT_CAPACITY,
+      eventRetention: config.eventRetention,
+      commitMode: config.commitMode,
+      log: logger || undefined,
+      onFatal: config.onFatal,
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  let app: App;
+  try {
+    app = await buildApp({ engine, logger, sseKeepAliveMs: config.sseKeepAliveMs });
+    await app.listen({ host: config.host ?? DEFAULT_HOST, port: config.port ?? DEFAULT_PORT });
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closed: Promise<void> | null = null;
+  return {
+    url: `http://${host}:${address.port}`,
+    host: address.address,
+    port: address.port,
+    admin,
+    app,
+    engine,
+    close() {
+      closed ??= (async () => {
+        await app.close();
+        await engine.close();
+      })();
+      return closed;
+    },
+  };
+}
