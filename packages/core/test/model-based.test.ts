@@ -19,7 +19,7 @@ import {
 } from './model/harness.js';
 
 const SEED = Number(process.env.IOASID_SEED ?? 0x10a51d);
-const RUNS = Number(process.env.IOASID_MODEL_RUNS ?? 200);
+const RUNS = Number(process.env.IOASID_MODEL_RUNS ?? 150);
 const LENGTH = 300;
 /** Generous: a run takes ~50 ms on an idle core, several times that on a busy machine. */
 const TIMEOUT = Math.max(60_000, RUNS * 600);

@@ -244,18 +244,17 @@ function observe(
   spidsBySet: ReadonlyMap<number, readonly number[]>,
 ): string {
   const s = w.space;
-  const out: string[] = [
-    `capacity=${s.capacity} available=${s.available} size=${s.size} systemSid=${s.systemSid}`,
-    `sets=${w.o(() => s.listSets())}`,
-  ];
+  const out = [`capacity=${s.capacity} available=${s.available} size=${s.size} systemSid=${s.systemSid}`];
   let sids: number[] = [];
   try {
-    sids = s.listSets().map((set) => set.sid);
+    const sets = s.listSets();
+    out.push(`sets=${show(sets)}`);
+    sids = sets.map((set) => set.sid);
   } catch {
-    // already recorded above as a crash
+    out.push(`sets=${w.o(() => s.listSets())}`);
   }
   for (const sid of sids) {
-    out.push(`set ${sid}: ids=${w.o(() => s.listIds(sid))} getSet=${w.o(() => s.getSet(sid))}`);
+    out.push(`set ${sid}: ids=${w.o(() => s.listIds(sid))}`);
     for (const spid of spidsBySet.get(sid) ?? []) {
       out.push(`  findBySpid(${sid}, ${spid})=${w.o(() => s.findBySpid(sid, spid))}`);
     }
@@ -295,8 +294,8 @@ function allocatedIds(s: SpaceLike): number[] {
 }
 
 /**
- * The contract's invariants 1, 2 and 4, checked on the real space through its public reads. Adds every
- * allocated ID to `allocated`.
+ * The contract's invariants 1, 2 and 4 (getSet and listSets included), checked on the real space through
+ * its public reads. Adds every allocated ID to `allocated`.
  */
 function checkInvariants(s: SpaceLike, allocated: Set<number>): string[] {
   const problems: string[] = [];
@@ -309,6 +308,9 @@ function checkInvariants(s: SpaceLike, allocated: Set<number>): string[] {
   let total = 0;
   for (const set of sets) {
     if (set.count > set.quota) problems.push(`2: set ${set.sid} holds ${set.count} IDs, quota ${set.quota}`);
+    const info = s.getSet(set.sid);
+    if (show(info) !== show(set))
+      problems.push(`4: getSet(${set.sid}) = ${show(info)}, listSets has ${show(set)}`);
     const ids = s.listIds(set.sid);
     total += ids.length;
     if (ids.length !== set.count)
@@ -374,14 +376,19 @@ export interface ReplayOptions {
 export function replay(spec: RunSpec, options: ReplayOptions): Failure | null {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0; // thousands of expected errors: skip their stack traces
+  const progress = { at: -1 };
   try {
-    return replayChecked(spec, options);
+    return replayChecked(spec, options, progress);
+  } catch (error) {
+    // A read the harness expected to succeed threw (or the harness itself failed): still a failure to shrink.
+    const what = error instanceof Error ? `${error.name}: ${error.message}` : show(error);
+    return { at: progress.at, kind: 'exception', message: `operation #${progress.at}: unexpected ${what}` };
   } finally {
     Error.stackTraceLimit = limit;
   }
 }
 
-function replayChecked(spec: RunSpec, options: ReplayOptions): Failure | null {
+function replayChecked(spec: RunSpec, options: ReplayOptions, progress: { at: number }): Failure | null {
   const real = new World('real', spec.actors, realError);
   const model = new World('model', spec.actors, modelError);
   const capacity = spec.capacity === null ? {} : { capacity: spec.capacity };
@@ -405,6 +412,7 @@ function replayChecked(spec: RunSpec, options: ReplayOptions): Failure | null {
   // The real space's state as of the last comparison: a failed call must leave it exactly so.
   let before = observe(real, [], new Map());
   for (let at = 0; at < spec.ops.length; at++) {
+    progress.at = at;
     const modelIds = allocatedIds(model.space);
     const ctx = {
       sids: model.space.listSets().map((set) => set.sid),
@@ -548,6 +556,7 @@ export function report(seed: number, spec: RunSpec, options: ReplayOptions): str
     '',
     'shrunk run:',
     `  capacity: ${spec.capacity}, tracker: ${spec.tracker}`,
+    `  recorders (read-only; result): ${RECORDER_RESULTS.map((r, i) => `r${i} ${r}`).join(', ')}`,
     actors === '' ? '  (no actors)' : `actors:\n${actors}`,
     `ops: ${JSON.stringify(spec.ops)}`,
     '',
