@@ -64,6 +64,7 @@ async function openGated(commitMode: CommitMode = 'group') {
   return { engine, store, fatal, dir };
 }
 
+/** Returns a function telling whether `promise` has settled yet. */
 const settled = (promise: Promise<unknown>) => {
   let done = false;
   promise.then(
@@ -150,18 +151,31 @@ describe('group commit', () => {
     await engine.close();
   });
 
-  it('stops after a failed commit: onFatal is called and no answer is released', async () => {
+  it('stops after a failed commit: onFatal is called and the waiting answer becomes EAGAIN', async () => {
     const { engine, store, fatal } = await openGated();
     const set = engine.createSet(ADMIN, 'vm', 100);
     await engine.durable();
     store.failNext = true;
     engine.alloc(ADMIN, set.sid, 0, 1000, null);
-    const answer = settled(engine.durable());
-    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    await expect(engine.durable()).rejects.toMatchObject({
+      code: 'EAGAIN',
+      message: expect.stringMatching(/not applied/),
+    });
     expect(fatal).toHaveLength(1);
     expect(String(fatal[0])).toMatch(/disk full/);
-    expect(answer()).toBe(false);
     expect(engine.stopped).toBe(true);
+    await expect(engine.durable()).rejects.toMatchObject({ code: 'EAGAIN' });
+    await engine.close();
+  });
+
+  it('fails the waiting answers in per-request mode too', async () => {
+    const { engine, store, fatal } = await openGated('per-request');
+    const set = engine.createSet(ADMIN, 'vm', 100);
+    await engine.durable();
+    store.failNext = true;
+    engine.alloc(ADMIN, set.sid, 0, 1000, null);
+    await expect(engine.durable()).rejects.toMatchObject({ code: 'EAGAIN' });
+    expect(fatal).toHaveLength(1);
     await engine.close();
   });
 

@@ -16,8 +16,16 @@ export interface CommitQueueHooks {
   commit(batch: StoreBatch): Promise<CommitReceipt>;
   /** Called after a batch is on disk, before the replies waiting for it are released. */
   committed(batch: StoreBatch, receipt: CommitReceipt, waiters: number, seconds: number): void;
-  /** Called when a commit failed: memory and disk differ, the process must stop. */
-  fatal(error: unknown): void;
+  /**
+   * Called once when a commit failed: memory and disk differ, the process must stop. Returns the error
+   * every waiting (and later) `durable()` rejects with.
+   */
+  fatal(error: unknown): Error;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(error: Error): void;
 }
 
 /**
@@ -29,12 +37,12 @@ export interface CommitQueueHooks {
 export class CommitQueue {
   readonly #hooks: CommitQueueHooks;
   readonly #mode: CommitMode;
-  #waiters: (() => void)[] = [];
+  #waiters: Waiter[] = [];
   #scheduled = false;
   #inflight = false;
-  #failed = false;
+  #failure: Error | null = null;
   #idle: (() => void)[] = [];
-  /** Per-request mode: resolves when the last issued commit (and all before it) completed. */
+  /** Per-request mode: settles when the last issued commit (and all before it) completed. */
   #tail: Promise<void> = Promise.resolve();
 
   constructor(hooks: CommitQueueHooks, mode: CommitMode) {
@@ -44,33 +52,35 @@ export class CommitQueue {
 
   /** True once a commit failed; nothing is committed afterwards. */
   get failed(): boolean {
-    return this.#failed;
+    return this.#failure !== null;
   }
 
   /**
-   * Resolves once every change applied so far is on disk (at once when nothing is pending).
-   * Reads call it too, so no client sees state that a crash could still lose. Never resolves after a
-   * failed commit (the process is stopping).
+   * Resolves once every change applied so far is on disk (at once when nothing is pending). Reads call
+   * it too, so no client sees state that a crash could still lose. Rejects once a commit failed: what
+   * was not committed will not be after the restart either.
    */
   durable(): Promise<void> {
+    if (this.#failure !== null) return Promise.reject(this.#failure);
     if (this.#mode === 'per-request') return this.#commitNow(1);
     if (!this.#inflight && !this.#hooks.dirty()) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.#waiters.push(resolve);
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ resolve, reject });
       this.schedule();
     });
   }
 
   /** Makes sure uncommitted changes (e.g. from a lease expiry, which no request waits for) get committed. */
   schedule(): void {
-    if (this.#scheduled || this.#failed) return;
+    if (this.#scheduled || this.#failure !== null) return;
     this.#scheduled = true;
     setImmediate(this.#onTick);
   }
 
-  /** Resolves when nothing is pending or in flight (used at shutdown). */
+  /** Resolves when nothing is pending or in flight, or a commit failed (used at shutdown). */
   settled(): Promise<void> {
-    if (this.#mode === 'per-request') return this.#commitNow(0);
+    if (this.#failure !== null) return Promise.resolve();
+    if (this.#mode === 'per-request') return this.#commitNow(0).catch(() => {});
     if (!this.#inflight && !this.#scheduled && !this.#hooks.dirty()) return Promise.resolve();
     return new Promise((resolve) => {
       this.#idle.push(resolve);
@@ -80,7 +90,7 @@ export class CommitQueue {
 
   readonly #onTick = (): void => {
     this.#scheduled = false;
-    if (this.#mode === 'per-request') this.#commitNow(0);
+    if (this.#mode === 'per-request') this.#commitNow(0).catch(() => {});
     else this.#flush();
   };
 
@@ -90,7 +100,7 @@ export class CommitQueue {
    * it and every earlier commit are done.
    */
   #commitNow(requests: number): Promise<void> {
-    if (this.#failed) return new Promise(() => {});
+    if (this.#failure !== null) return Promise.reject(this.#failure);
     if (!this.#hooks.dirty()) return this.#tail;
     const started = performance.now();
     let batch: StoreBatch;
@@ -99,14 +109,12 @@ export class CommitQueue {
       batch = this.#hooks.build();
       pending = this.#hooks.commit(batch);
     } catch (error) {
-      this.#fail(error);
-      return new Promise(() => {});
+      return Promise.reject(this.#fail(error));
     }
     const done = Promise.all([this.#tail, pending]).then(
       ([, receipt]) => this.#hooks.committed(batch, receipt, requests, (performance.now() - started) / 1000),
       (error: unknown) => {
-        this.#fail(error);
-        return new Promise<void>(() => {});
+        throw this.#fail(error);
       },
     );
     this.#tail = done;
@@ -114,11 +122,11 @@ export class CommitQueue {
   }
 
   #flush(): void {
-    if (this.#inflight || this.#failed) return; // the running commit reschedules when it ends
+    if (this.#inflight || this.#failure !== null) return; // the running commit reschedules when it ends
     const waiters = this.#waiters;
     this.#waiters = [];
     if (!this.#hooks.dirty()) {
-      for (const resolve of waiters) resolve();
+      for (const waiter of waiters) waiter.resolve();
       this.#notifyIdle();
       return;
     }
@@ -129,7 +137,7 @@ export class CommitQueue {
       batch = this.#hooks.build();
       pending = this.#hooks.commit(batch);
     } catch (error) {
-      this.#fail(error);
+      this.#fail(error, waiters);
       return;
     }
     this.#inflight = true;
@@ -137,24 +145,26 @@ export class CommitQueue {
       (receipt) => {
         this.#inflight = false;
         this.#hooks.committed(batch, receipt, waiters.length, (performance.now() - started) / 1000);
-        for (const resolve of waiters) resolve();
+        for (const waiter of waiters) waiter.resolve();
         if (this.#waiters.length > 0 || this.#hooks.dirty()) this.schedule();
         else this.#notifyIdle();
       },
-      (error: unknown) => this.#fail(error),
+      (error: unknown) => this.#fail(error, waiters),
     );
   }
 
-  #fail(error: unknown): void {
-    this.#failed = true;
+  /** Records the first failure, rejects every waiter, and releases shutdown. */
+  #fail(error: unknown, waiters: Waiter[] = []): Error {
+    if (this.#failure === null) this.#failure = this.#hooks.fatal(error);
     this.#inflight = false;
-    this.#hooks.fatal(error);
+    const failure = this.#failure;
+    for (const waiter of [...waiters, ...this.#waiters.splice(0)]) waiter.reject(failure);
+    for (const resolve of this.#idle.splice(0)) resolve();
+    return failure;
   }
 
   #notifyIdle(): void {
     if (this.#scheduled || this.#inflight) return;
-    const idle = this.#idle;
-    this.#idle = [];
-    for (const resolve of idle) resolve();
+    for (const resolve of this.#idle.splice(0)) resolve();
   }
 }

@@ -612,12 +612,17 @@ export class Engine {
     for (const listener of this.#commitListeners) listener(info);
   }
 
-  #fatal(error: unknown): void {
+  #fatal(error: unknown): Error {
     this.#log.fatal(
       { err: error },
       'commit failed: memory and disk may differ, stopping (a restart rebuilds from disk)',
     );
+    this.#leases.stop();
     this.#onFatal(error);
+    return new ApiError(
+      'EAGAIN',
+      'the store failed to commit this change, so it is not applied; the server is stopping: retry once it has restarted',
+    );
   }
 }
 

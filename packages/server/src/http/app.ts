@@ -149,10 +149,18 @@ export async function buildApp(options: AppOptions): Promise<App> {
   opsRoutes(app, engine, metrics, () => closing);
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  let reaper: NodeJS.Timeout | null = null;
   app.addHook('preClose', (done) => {
     closing = true;
     // Event streams never end by themselves; end them so the server can close.
     for (const stream of streams) stream.close();
+    // Requests in flight finish (and commit) normally; their keep-alive connections would then hold the
+    // close open until the keep-alive timeout, so idle connections are closed as soon as they are idle.
+    reaper = setInterval(() => app.server.closeIdleConnections(), 25);
+    done();
+  });
+  app.addHook('onClose', (_instance, done) => {
+    if (reaper !== null) clearInterval(reaper);
     done();
   });
   await app.ready();

@@ -39,7 +39,13 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     ...overrides,
     ...more,
   });
-  let server = await startServer(config({}));
+  let server: RunningServer;
+  try {
+    server = await startServer(config({}));
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const test: TestServer = {
     get server() {
       return server;
