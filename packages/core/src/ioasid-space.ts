@@ -52,8 +52,6 @@ export class IoasidSpace {
   readonly #ids = new IdTable();
   /** IDs whose FREE is being delivered: the core holds one reference on each until delivery ends. */
   readonly #delivering = new Set<Ioasid>();
-  /** `#ids.chunks` held directly: `free` is one hop shorter. */
-  readonly #chunks = this.#ids.chunks;
   /** `#ids.columns` held directly: the lookup directory of `find` and `findSid`. */
   readonly #columns = this.#ids.columns;
   readonly #sets = new SetRegistry();
@@ -294,7 +292,8 @@ export class IoasidSpace {
     const o = id & PAGE_MASK;
     const meta = page === null ? 0 : page.meta[o];
     if (meta === 0 || !isIoasid(id)) throw this.#unknownId(id);
-    this.#free(id, page as IdPage, o, this.#sets.bySid[meta >>> SID_SHIFT] as SetRecord);
+    const p = page as IdPage;
+    this.#free(p.base + o, p, o, this.#sets.bySid[meta >>> SID_SHIFT] as SetRecord);
   }
 
   /** `free` that returns 0 or a negative errno (-EINVAL, -ENOENT) instead of throwing. */
@@ -304,7 +303,8 @@ export class IoasidSpace {
     const o = id & PAGE_MASK;
     const meta = page === null ? 0 : page.meta[o];
     if (meta === 0) return ENOENT;
-    this.#free(id, page as IdPage, o, this.#sets.bySid[meta >>> SID_SHIFT] as SetRecord);
+    const p = page as IdPage;
+    this.#free(p.base + o, p, o, this.#sets.bySid[meta >>> SID_SHIFT] as SetRecord);
     return 0;
   }
 
@@ -342,7 +342,7 @@ export class IoasidSpace {
       );
     }
     if (this.#ids.dropRefs(page, o, 1) !== 0) return false;
-    this.#release(id, page, o, this.#sets.bySid[page.meta[o] >>> SID_SHIFT] as SetRecord);
+    this.#release(page.base + o, page, o, this.#sets.bySid[page.meta[o] >>> SID_SHIFT] as SetRecord);
     return true;
   }
 
