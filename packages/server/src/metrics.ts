@@ -10,6 +10,11 @@ export class Metrics {
   readonly registry = new Registry();
   readonly #operations: Counter<'op' | 'result'>;
   readonly #latency: Histogram<'op'>;
+  /** Bound children per operation and result: resolving label values costs more than the observation. */
+  readonly #bound = new Map<
+    string,
+    { latency: Histogram.Internal<'op'>; results: Map<string, Counter.Internal> }
+  >();
 
   /** Creates the instruments and reads the engine's state at each scrape. */
   constructor(engine: Engine, options: { defaultMetrics?: boolean } = {}) {
@@ -84,8 +89,18 @@ export class Metrics {
 
   /** Counts one answered operation and its latency. */
   observe(op: string, result: string, seconds: number): void {
-    this.#operations.inc({ op, result });
-    this.#latency.observe({ op }, seconds);
+    let bound = this.#bound.get(op);
+    if (bound === undefined) {
+      bound = { latency: this.#latency.labels({ op }), results: new Map() };
+      this.#bound.set(op, bound);
+    }
+    let counter = bound.results.get(result);
+    if (counter === undefined) {
+      counter = this.#operations.labels({ op, result });
+      bound.results.set(result, counter);
+    }
+    counter.inc();
+    bound.latency.observe(seconds);
   }
 }
 

@@ -39,7 +39,7 @@ export interface ServerConfig {
   readonly logger?: Logger | false;
   /** Milliseconds between event-stream keep-alive comments (default 15,000). */
   readonly sseKeepAliveMs?: number;
-  /** Another store than the SQLite one in `dataDir` (the server closes it). */
+  /** Another store than the SQLite one in `dataDir`; the server closes it. */
   readonly store?: Store;
   /**
    * Called when a commit fails: memory and disk then differ and this process must stop (the CLI exits;

@@ -1,6 +1,6 @@
 // The SQLite store: the shared Store contract, plus what is specific to the file (lock, schema version).
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SQLITE_FILE, SqliteStore } from '@ioasid/server';
@@ -25,7 +25,9 @@ describe('SQLite store file', () => {
     const dir = tempDir();
     const first = SqliteStore.open({ dataDir: dir });
     await first.load();
-    expect(() => SqliteStore.open({ dataDir: dir })).toThrow(/is locked by another process.*--data-dir/);
+    expect(() => SqliteStore.open({ dataDir: dir })).toThrow(
+      new RegExp(`${dir} is locked by another process.*--data-dir`),
+    );
     await first.close();
     const again = SqliteStore.open({ dataDir: dir });
     await again.close();
@@ -37,6 +39,32 @@ describe('SQLite store file', () => {
     db.pragma('user_version = 99');
     db.close();
     expect(() => SqliteStore.open({ dataDir: dir })).toThrow(/schema version 99/);
+  });
+
+  it('leaves everything in the database file at close, readable by a plain connection', async () => {
+    const dir = tempDir();
+    const store = SqliteStore.open({ dataDir: dir });
+    await store.load();
+    for (let seq = 1; seq <= 200; seq++) {
+      await store.commit({
+        meta: { capacity: 7, nextSeq: seq + 1, systemSid: -1 },
+        sets: { upsert: [], remove: [] },
+        chunks: { upsert: [], remove: [] },
+        data: { upsert: [], remove: [] },
+        leases: { upsert: [], remove: [] },
+        leaseRefs: { upsert: [], remove: [] },
+        events: [{ seq, type: 'alloc', id: seq, sid: 0, spid: null, data: null }],
+        retainFrom: 0,
+      });
+    }
+    await store.close();
+    expect(
+      existsSync(join(dir, `${SQLITE_FILE}-wal`)) ? statSync(join(dir, `${SQLITE_FILE}-wal`)).size : 0,
+    ).toBe(0);
+    const db = new Database(join(dir, SQLITE_FILE), { readonly: true });
+    expect(db.prepare('SELECT capacity, next_seq FROM meta').get()).toEqual({ capacity: 7, next_seq: 201 });
+    expect(db.prepare('SELECT count(*) AS n FROM event_blocks').get()).toEqual({ n: 200 });
+    db.close();
   });
 
   it('creates the data directory when it does not exist', async () => {

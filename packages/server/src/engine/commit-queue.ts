@@ -31,8 +31,8 @@ interface Waiter {
 /**
  * Schedules commits. In `group` mode a batch is committed on the next turn of the event loop
  * (setImmediate), so every request that arrived in the same turn shares one fsync. In `per-request`
- * mode every `durable()` commits at once: one transaction per request, the naive baseline (meant for
- * the embedded store, whose commits complete in the order they are issued).
+ * mode every `durable()` gets its own transaction and fsync, committed one after another: the naive
+ * baseline.
  */
 export class CommitQueue {
   readonly #hooks: CommitQueueHooks;
@@ -95,28 +95,27 @@ export class CommitQueue {
   };
 
   /**
-   * Per-request mode: commits the pending changes at once in their own transaction (even while earlier
-   * commits are in flight: the embedded store writes synchronously, so order is kept) and resolves when
-   * it and every earlier commit are done.
+   * Per-request mode: builds the batch of the changes pending now (one request's) and commits it after
+   * every earlier one completed: one transaction and one fsync per request, strictly one after another.
    */
   #commitNow(requests: number): Promise<void> {
     if (this.#failure !== null) return Promise.reject(this.#failure);
     if (!this.#hooks.dirty()) return this.#tail;
-    const started = performance.now();
     let batch: StoreBatch;
-    let pending: Promise<CommitReceipt>;
     try {
       batch = this.#hooks.build();
-      pending = this.#hooks.commit(batch);
     } catch (error) {
       return Promise.reject(this.#fail(error));
     }
-    const done = Promise.all([this.#tail, pending]).then(
-      ([, receipt]) => this.#hooks.committed(batch, receipt, requests, (performance.now() - started) / 1000),
-      (error: unknown) => {
+    const done = this.#tail
+      .then(async () => {
+        const started = performance.now();
+        const receipt = await this.#hooks.commit(batch);
+        this.#hooks.committed(batch, receipt, requests, (performance.now() - started) / 1000);
+      })
+      .catch((error: unknown) => {
         throw this.#fail(error);
-      },
-    );
+      });
     this.#tail = done;
     return done;
   }

@@ -1,7 +1,7 @@
 // Who is calling: the admin token and the set secrets, stored and compared only as SHA-256 hashes.
 // Comparison is constant-time; a set secret is found by its hash, so no secret is ever kept in memory.
 
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** The caller of an operation: the administrator, or the holder of one set's secret. */
 export type Principal = { readonly kind: 'admin' } | { readonly kind: 'set'; readonly sid: number };
@@ -16,7 +16,7 @@ export function newSecret(): string {
 
 /** Returns the SHA-256 of a secret (32 bytes). */
 export function hashSecret(secret: string): Buffer {
-  return createHash('sha256').update(secret, 'utf8').digest();
+  return hash('sha256', secret, 'buffer');
 }
 
 /**
@@ -27,6 +27,7 @@ export class Credentials {
   readonly #admin: Buffer;
   readonly #bySid = new Map<number, { hash: Buffer; principal: Principal }>();
   readonly #byHash = new Map<string, number>();
+  #generation = 0;
 
   /** @param adminToken the admin credential (its hash is kept, not the token) */
   constructor(adminToken: string) {
@@ -48,10 +49,18 @@ export class Credentials {
     this.#byHash.set(buffer.toString('hex'), sid);
   }
 
+  /**
+   * Changes whenever a secret stops being valid; a cached authentication is only good while it is equal.
+   */
+  get generation(): number {
+    return this.#generation;
+  }
+
   /** Forgets set `sid`'s secret (the set is destroyed). */
   remove(sid: number): void {
     const entry = this.#bySid.get(sid);
     if (entry === undefined) return;
+    this.#generation++;
     this.#bySid.delete(sid);
     this.#byHash.delete(entry.hash.toString('hex'));
   }

@@ -218,6 +218,11 @@ export class Engine {
     this.#commitListeners.push(listener);
   }
 
+  /** Changes whenever a credential is revoked (see Credentials.generation). */
+  get credentialGeneration(): number {
+    return this.#credentials.generation;
+  }
+
   /** Returns who a presented secret is, or null when it is not a credential of this server. */
   authenticate(secret: string): Principal | null {
     return this.#credentials.authenticate(secret);

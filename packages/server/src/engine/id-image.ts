@@ -1,5 +1,5 @@
 // The on-disk image of the allocated IDs, kept in memory so that a dirty chunk can be re-encoded
-// without asking the core about 256 IDs (the core throws for unallocated ones). Values come from the core.
+// without asking the core about 128 IDs (the core throws for unallocated ones). Values come from the core.
 
 import { CHUNK_SHIFT, decodeChunk, encodeChunk, PENDING_BIT } from '../store/chunk-codec.js';
 import type { ChunkRow } from '../store/store.js';
@@ -20,7 +20,7 @@ export type ImageVisitor = (id: number, sid: number, refs: number, pending: bool
 
 /**
  * The packed ID rows as they are (or are about to be) on disk: 16 bytes per ID, one typed array per chunk
- * of 256 IDs. `put`/`clear` mark chunks dirty; `takeDirty` re-encodes exactly those chunks.
+ * of 128 IDs. `put`/`clear` mark chunks dirty; `takeDirty` re-encodes exactly those chunks.
  */
 export class IdImage {
   readonly #chunks = new Map<number, ImageChunk>();

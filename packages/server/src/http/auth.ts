@@ -2,10 +2,23 @@
 // on the event stream), 401 EPERM when missing or unknown, 403 EACCES on admin-only routes for set secrets.
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../engine/credentials.js';
 import type { Engine } from '../engine/engine.js';
 import { sendError } from './errors.js';
 
 const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]{1,256})$/i;
+
+/**
+ * The last Authorization header accepted on each connection: a keep-alive client sends the same header
+ * with every request, so it is hashed once per connection instead of once per request. An entry is only
+ * used while no credential was revoked since (the generation), so a destroyed set's secret stops at once.
+ */
+interface Accepted {
+  readonly header: string;
+  readonly principal: Principal;
+  readonly generation: number;
+}
+const accepted = new WeakMap<object, Accepted>();
 
 /** Returns the hook; it sets `request.principal` on routes whose `config.auth` is not `none`. */
 export function authenticate(engine: Engine) {
@@ -17,6 +30,17 @@ export function authenticate(engine: Engine) {
       return;
     }
     const header = request.headers.authorization;
+    const socket = request.raw.socket;
+    const known = header === undefined ? undefined : accepted.get(socket);
+    if (known !== undefined && known.header === header && known.generation === engine.credentialGeneration) {
+      if (auth === 'admin' && known.principal.kind !== 'admin') {
+        refuseSetSecret(request, reply, known.principal);
+        return;
+      }
+      request.principal = known.principal;
+      done();
+      return;
+    }
     let secret: string | undefined;
     if (header !== undefined) {
       const match = BEARER.exec(header);
@@ -53,16 +77,22 @@ export function authenticate(engine: Engine) {
       );
       return;
     }
+    if (header !== undefined)
+      accepted.set(socket, { header, principal, generation: engine.credentialGeneration });
     if (auth === 'admin' && principal.kind !== 'admin') {
-      sendError(
-        reply,
-        403,
-        'EACCES',
-        `${request.method} ${request.routeOptions.url} needs the admin token; the secret of set ${principal.sid} may not call it`,
-      );
+      refuseSetSecret(request, reply, principal);
       return;
     }
     request.principal = principal;
     done();
   };
+}
+
+function refuseSetSecret(request: FastifyRequest, reply: FastifyReply, principal: Principal): void {
+  sendError(
+    reply,
+    403,
+    'EACCES',
+    `${request.method} ${request.routeOptions.url} needs the admin token; the secret of set ${principal.kind === 'set' ? principal.sid : '?'} may not call it`,
+  );
 }

@@ -1,9 +1,12 @@
-// The packed form of allocated IDs: one row per 256 consecutive IDs, 16 bytes per allocated ID.
+// The packed form of allocated IDs: one row per 128 consecutive IDs, 16 bytes per allocated ID.
 // Why packed: one row per ID made a restart with 2^20 IDs take ~1.5 s just to iterate the rows here.
 
-/** IDs per chunk: `chunk = id >>> CHUNK_SHIFT`. Small enough that a random free rewrites ~2 KiB at most. */
-export const CHUNK_SHIFT = 8;
-/** Number of IDs a chunk covers (256). */
+/**
+ * IDs per chunk: `chunk = id >>> CHUNK_SHIFT`. A full chunk is 2 KiB, so its row fits one 4 KiB SQLite
+ * page (no overflow page) and a change rewrites one page; 2^20 IDs are 8192 rows.
+ */
+export const CHUNK_SHIFT = 7;
+/** Number of IDs a chunk covers (128). */
 export const CHUNK_IDS = 1 << CHUNK_SHIFT;
 /** Bytes per record: id, sid, refs word, spid (all u32, little-endian). */
 export const RECORD_BYTES = 16;

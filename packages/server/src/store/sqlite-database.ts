@@ -1,10 +1,12 @@
-// The embedded store: one SQLite file in WAL mode with synchronous=FULL, written by one process.
-// Each commit is one fsync'd transaction; the server groups many requests into it (group commit).
+// The embedded database: one SQLite file in WAL mode with synchronous=FULL (each commit fsyncs the WAL),
+// written by one process; checkpoints run on a background connection so commits never wait for them.
 
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { decodeBlock, encodeBlock } from './event-block.js';
+import { type DataDirLock, lockDataDir } from './sqlite-lock.js';
 import { EVENTS_PER_BLOCK, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.js';
 import type {
   ChunkRow,
@@ -15,15 +17,17 @@ import type {
   LeaseRow,
   MetaRow,
   SetRow,
-  Store,
   StoreBatch,
   StoreSnapshot,
 } from './store.js';
+import { startCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
+
+const require = createRequire(import.meta.url);
 
 /** Name of the database file inside the data directory. */
 export const SQLITE_FILE = 'ioasid.sqlite';
 
-/** Options of `SqliteStore.open`. */
+/** Options of opening the SQLite store. */
 export interface SqliteStoreOptions {
   /** Directory of the database file (created if missing). */
   readonly dataDir: string;
@@ -32,10 +36,13 @@ export interface SqliteStoreOptions {
 type Row = unknown[];
 
 /**
- * The SQLite implementation of `Store`. The file is opened with an exclusive lock, so a second server
- * pointed at the same data directory fails at start instead of corrupting the first one's state.
+ * The SQLite database behind SqliteStore, with synchronous methods mirroring `Store`. `synchronous = FULL`
+ * in WAL mode: a commit returns once its WAL frames are fsync'd. Automatic checkpoints are off; a worker
+ * thread checkpoints in the background (wal-checkpointer.ts), because a checkpoint inside a commit stalled
+ * it for several milliseconds every few hundred commits. A lock file (sqlite-lock.ts) keeps a second
+ * server off the same data directory.
  */
-export class SqliteStore implements Store {
+export class SqliteDatabase {
   readonly #db: Database.Database;
   readonly #path: string;
   #oldestSeq = 1;
@@ -43,48 +50,56 @@ export class SqliteStore implements Store {
   #nextSeq = 1;
   readonly #stmt: ReturnType<typeof prepare>;
   readonly #commitTx: (batch: StoreBatch) => boolean;
+  readonly #lock: DataDirLock;
+  readonly #checkpointer: WalCheckpointer;
 
-  private constructor(db: Database.Database, path: string) {
+  private constructor(db: Database.Database, path: string, lock: DataDirLock) {
     this.#db = db;
     this.#path = path;
+    this.#lock = lock;
     this.#stmt = prepare(db);
     this.#commitTx = db.transaction((batch: StoreBatch) => this.#write(batch));
+    this.#checkpointer = startCheckpointer(path, require.resolve('better-sqlite3'), (message) => {
+      // A failed checkpoint loses nothing (the WAL keeps the frames); it is retried at the next interval.
+      this.checkpointErrors.push(message);
+    });
   }
 
   /**
-   * Opens (creating if needed) the database in `dataDir` and takes its lock.
-   * @throws Error if another process holds the database, or its schema version is unknown
+   * Opens (creating if needed) the database in `dataDir` and takes the directory's lock.
+   * @throws Error if another process holds the directory, or the schema version is unknown
    */
-  static open(options: SqliteStoreOptions): SqliteStore {
+  static open(options: SqliteStoreOptions): SqliteDatabase {
     mkdirSync(options.dataDir, { recursive: true });
+    const lock = lockDataDir(options.dataDir);
     const path = join(options.dataDir, SQLITE_FILE);
-    const db = new Database(path, { timeout: 0 });
+    let db: Database.Database | null = null;
     try {
-      db.pragma('locking_mode = EXCLUSIVE');
+      db = new Database(path, { timeout: 1000 });
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
+      // Checkpoints run in the background (wal-checkpointer.ts), never inside a commit.
+      db.pragma('wal_autocheckpoint = 0');
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version !== 0 && version !== SCHEMA_VERSION) {
         throw new Error(
           `${path} has schema version ${version}, this server reads version ${SCHEMA_VERSION}; use a matching server or another data directory`,
         );
       }
-      // Taking a write lock now makes a second server on the same file fail here, with a clear message.
       db.exec('BEGIN IMMEDIATE');
       db.exec(SCHEMA_SQL);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
       db.exec('COMMIT');
     } catch (error) {
-      db.close();
-      if ((error as { code?: string }).code === 'SQLITE_BUSY') {
-        throw new Error(
-          `${path} is locked by another process (is another ioasid server using ${options.dataDir}?); stop it or choose another --data-dir`,
-        );
-      }
+      db?.close();
+      lock.release();
       throw error;
     }
-    return new SqliteStore(db, path);
+    return new SqliteDatabase(db, path, lock);
   }
+
+  /** Messages of failed background checkpoints (they are retried; nothing is lost). */
+  readonly checkpointErrors: string[] = [];
 
   /** Path of the database file. */
   get path(): string {
@@ -92,7 +107,7 @@ export class SqliteStore implements Store {
   }
 
   /** Reads the whole state. Rows are read raw (arrays), and IDs come packed, to keep restarts fast. */
-  async load(): Promise<StoreSnapshot> {
+  load(): StoreSnapshot {
     const s = this.#stmt;
     const metaRow = s.loadMeta.get() as Row | undefined;
     const meta: MetaRow | null =
@@ -129,8 +144,11 @@ export class SqliteStore implements Store {
     return { meta, sets, chunks, data, leases, leaseRefs, oldestSeq: this.#oldestSeq };
   }
 
-  /** Writes the batch in one transaction; better-sqlite3 is synchronous, so it is on disk on return. */
-  async commit(batch: StoreBatch): Promise<CommitReceipt> {
+  /**
+   * Writes the batch in one transaction; it is on disk (the WAL fsync'd) when this returns.
+   * @throws Error when the transaction fails; nothing of it was written
+   */
+  commit(batch: StoreBatch): CommitReceipt {
     const trimmed = this.#commitTx(batch);
     this.#nextSeq = batch.meta.nextSeq;
     if (trimmed) this.#oldestSeq = this.#readOldest(batch.meta.nextSeq);
@@ -141,7 +159,7 @@ export class SqliteStore implements Store {
   }
 
   /** Reads retained events after `after`, whole blocks at a time (a block holds at least one event). */
-  async readEvents(after: number, limit: number): Promise<EventRecord[]> {
+  readEvents(after: number, limit: number): EventRecord[] {
     const out: EventRecord[] = [];
     for (const row of this.#stmt.readBlocks.iterate(after, Math.max(1, limit)) as Iterable<Row>) {
       decodeBlock(row[0] as number, row[1] as string, after, out);
@@ -150,9 +168,13 @@ export class SqliteStore implements Store {
     return out;
   }
 
-  /** Closes the database (checkpointing the WAL into the main file). */
+  /** Stops the checkpointer, checkpoints the whole WAL into the database file (synced), closes, unlocks. */
   async close(): Promise<void> {
-    if (this.#db.open) this.#db.close();
+    if (!this.#db.open) return;
+    await this.#checkpointer.stop();
+    this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    this.#db.close();
+    this.#lock.release();
   }
 
   /** Applies a batch inside the transaction; returns true when retention deleted event blocks. */

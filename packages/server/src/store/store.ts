@@ -24,7 +24,7 @@ export interface SetRow {
 }
 
 /**
- * The allocated IDs of one chunk of 256 consecutive IDs (`chunk = id >>> 8`), packed as 16-byte
+ * The allocated IDs of one chunk of 128 consecutive IDs (`chunk = id >>> 7`), packed as 16-byte
  * little-endian records `[id u32, sid u32, refs u32 (bit 31: free-pending), spid u32 (0xFFFFFFFF: none)]`
  * in ascending ID order. Packing keeps a restart with 2^20 IDs to a few thousand rows (see chunk-codec.ts).
  */
