@@ -1,0 +1,144 @@
+// The options every client command shares (--url, --token, --admin-token-file, --json) and how they
+// become an ApiClient: flags first, then IOASID_URL / IOASID_TOKEN / IOASID_ADMIN_TOKEN, then the
+// admin token file a local `npm start` created (./data/admin.token), so a fresh checkout just works.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { ApiClient, type CredentialSource } from './client.js';
+import { CliError } from './exit-codes.js';
+import type { CliContext } from './serve.js';
+
+/** Where the client commands look for a server when neither --url nor IOASID_URL says. */
+export const DEFAULT_URL = 'http://127.0.0.1:7070';
+
+/** The shared options as commander parses them. */
+export interface ClientOptions {
+  url?: string;
+  token?: string;
+  adminTokenFile?: string;
+  json?: boolean;
+}
+
+/** What a client command works with. */
+export interface Connection {
+  readonly api: ApiClient;
+  /** Print the raw JSON answer instead of text. */
+  readonly json: boolean;
+}
+
+/** Characters a credential may contain (the server's Bearer syntax). */
+const CREDENTIAL = /^[A-Za-z0-9._~+/=-]{1,256}$/;
+
+/** Adds the shared options to a client command and returns it. */
+export function withClientOptions(command: Command): Command {
+  return command
+    .option('--url <url>', `server base URL (env IOASID_URL; default ${DEFAULT_URL})`)
+    .option('--token <secret>', 'admin token or set secret (env IOASID_TOKEN)')
+    .option(
+      '--admin-token-file <path>',
+      'read the admin token from this file (default: <IOASID_DATA_DIR or ./data>/admin.token if it exists)',
+    )
+    .option('--json', 'print the raw JSON answer (for scripts)');
+}
+
+/**
+ * Builds the client from the shared options and the environment.
+ * @throws CliError EINVAL for a malformed URL or credential, both --token and --admin-token-file, or an
+ * unreadable --admin-token-file; EPERM when the default admin token file exists but cannot be read
+ */
+export function connect(options: ClientOptions, context: CliContext): Connection {
+  const env = context.env;
+  const url = parseUrl(
+    options.url ?? nonEmpty(env.IOASID_URL) ?? DEFAULT_URL,
+    options.url ? '--url' : 'IOASID_URL',
+  );
+  const { token, source } = credential(options, env);
+  return { api: new ApiClient({ url, token, source }), json: options.json === true };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/** Checks a base URL: http(s), no query or fragment; returns it without a trailing slash. */
+function parseUrl(value: string, what: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new CliError('EINVAL', `${what} ${JSON.stringify(value)} is not a URL`, `use e.g. ${DEFAULT_URL}`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') {
+    throw new CliError(
+      'EINVAL',
+      `${what} ${JSON.stringify(value)} must be an http:// or https:// base URL without ?query or #fragment`,
+      `use e.g. ${DEFAULT_URL}`,
+    );
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function credential(
+  options: ClientOptions,
+  env: CliContext['env'],
+): { token: string | null; source: CredentialSource } {
+  if (options.token !== undefined && options.adminTokenFile !== undefined) {
+    throw new CliError('EINVAL', 'give either --token or --admin-token-file, not both');
+  }
+  if (options.token !== undefined) return checked(options.token, '--token', { kind: 'flag' });
+  if (options.adminTokenFile !== undefined) {
+    const path = options.adminTokenFile;
+    return checked(readToken(path, '--admin-token-file', 'EINVAL'), path, { kind: 'file', path });
+  }
+  for (const variable of ['IOASID_TOKEN', 'IOASID_ADMIN_TOKEN']) {
+    const value = nonEmpty(env[variable]);
+    if (value !== undefined) return checked(value, variable, { kind: 'env', variable });
+  }
+  const path = join(nonEmpty(env.IOASID_DATA_DIR) ?? './data', 'admin.token');
+  let text: string | null;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new CliError(
+        'EPERM',
+        `cannot read the admin token file ${path}: ${(error as Error).message}`,
+        'run as the user who started the server, or pass --token / IOASID_TOKEN',
+      );
+    }
+    text = null;
+  }
+  if (text === null)
+    return { token: null, source: { kind: 'none', looked: `--token, IOASID_TOKEN, ${path}` } };
+  return checked(text, path, { kind: 'file', path });
+}
+
+function readToken(path: string, what: string, failure: 'EINVAL' | 'EPERM'): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CliError(
+      failure,
+      `cannot read ${what} ${path}: ${(error as Error).message}`,
+      "pass the server's <data-dir>/admin.token",
+    );
+  }
+}
+
+/** Trims the credential (files end with a newline) and checks its characters. */
+function checked(
+  value: string,
+  where: string,
+  source: CredentialSource,
+): { token: string | null; source: CredentialSource } {
+  const token = value.trim();
+  if (!CREDENTIAL.test(token)) {
+    throw new CliError(
+      'EINVAL',
+      `the credential from ${where} is not valid: a credential is 1 to 256 characters of A-Z a-z 0-9 . _ ~ + / = -`,
+      'pass the admin token or a set secret exactly as the server gave it',
+    );
+  }
+  return { token, source };
+}
