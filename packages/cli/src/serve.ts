@@ -1,7 +1,14 @@
 // `ioasid serve`: runs the server with flags, falling back to IOASID_* environment variables, prints
 // where to find it, and shuts down gracefully on SIGTERM or SIGINT (a second signal exits at once).
 
-import { createLogger, DEFAULT_CAPACITY, DEFAULT_HOST, DEFAULT_PORT, startServer } from '@ioasid/server';
+import {
+  createLogger,
+  DEFAULT_CAPACITY,
+  DEFAULT_EVENT_RETENTION,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  startServer,
+} from '@ioasid/server';
 import { type Command, InvalidArgumentError } from 'commander';
 import pc from 'picocolors';
 
@@ -22,6 +29,7 @@ interface ServeOptions {
   port: number | string;
   dataDir: string;
   capacity: number | string;
+  eventRetention: number | string;
   logLevel: string;
 }
 
@@ -42,6 +50,7 @@ export function addServeCommand(program: Command, context: CliContext): void {
   const env = context.env;
   const port = integer('--port', 0, 65535);
   const capacity = integer('--capacity', 0, 0xffffffff);
+  const retention = integer('--event-retention', 1, 1_000_000_000);
   program
     .command('serve')
     .description('run the allocator as an HTTP service with a durable SQLite store')
@@ -62,6 +71,12 @@ export function addServeCommand(program: Command, context: CliContext): void {
       'capacity installed on first start, 0 for none (env IOASID_CAPACITY)',
       capacity,
       env.IOASID_CAPACITY ?? DEFAULT_CAPACITY,
+    )
+    .option(
+      '--event-retention <events>',
+      'events kept for resuming streams (env IOASID_EVENT_RETENTION)',
+      retention,
+      env.IOASID_EVENT_RETENTION ?? DEFAULT_EVENT_RETENTION,
     )
     .option(
       '--log-level <level>',
@@ -91,12 +106,14 @@ async function serve(options: ServeOptions, context: CliContext): Promise<void> 
     port: fromEnv(options.port, 'IOASID_PORT', 0, 65535),
     dataDir: options.dataDir,
     capacity: fromEnv(options.capacity, 'IOASID_CAPACITY', 0, 0xffffffff),
+    eventRetention: fromEnv(options.eventRetention, 'IOASID_EVENT_RETENTION', 1, 1_000_000_000),
     adminToken: context.env.IOASID_ADMIN_TOKEN,
     logger,
     onFatal: () => {
-      // Memory and disk differ now; only a restart (which rebuilds from disk) is safe.
+      // Memory and disk differ now; only a restart (which rebuilds from disk) is safe. Every answer is
+      // 503 from here on; the short delay lets those already decided reach their clients.
       logger.flush();
-      context.exit(70);
+      setTimeout(() => context.exit(70), 200);
     },
   });
   const admin = server.admin;

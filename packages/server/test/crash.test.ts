@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Answer, type Api, client } from './support/client.js';
-import { type ServeProcess, spawnServe } from './support/process.js';
+import { killAll, type ServeProcess, spawnServe } from './support/process.js';
 import { type Random, random, withSeed } from './support/random.js';
 import { openStream } from './support/sse.js';
 
@@ -41,6 +41,7 @@ interface Client {
 
 const dirs: string[] = [];
 afterAll(() => {
+  killAll();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { client } from './support/client.js';
-import { runCli, spawnServe } from './support/process.js';
+import { killAll, runCli, spawnServe } from './support/process.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -16,6 +16,7 @@ const tempDir = () => {
   return dir;
 };
 afterAll(() => {
+  killAll();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -76,6 +77,9 @@ describe('ioasid serve', () => {
     const badEnv = await runCli(['serve', '--data-dir', tempDir()], { IOASID_CAPACITY: 'lots' });
     expect(badEnv.code).toBe(1);
     expect(badEnv.stderr).toMatch(/IOASID_CAPACITY must be an integer/);
+    const badRetention = await runCli(['serve', '--event-retention', '0']);
+    expect(badRetention.code).toBe(1);
+    expect(badRetention.stderr).toMatch(/--event-retention must be an integer from 1/);
     const badToken = await runCli(['serve', '--port', '0', '--data-dir', tempDir()], {
       IOASID_ADMIN_TOKEN: 'short',
     });

@@ -45,6 +45,7 @@ export class CommitQueue {
   /** Per-request mode: settles when the last issued commit (and all before it) completed. */
   #tail: Promise<void> = Promise.resolve();
 
+  /** @param hooks how to build, write and report batches; @param mode `group` or `per-request` */
   constructor(hooks: CommitQueueHooks, mode: CommitMode) {
     this.#hooks = hooks;
     this.#mode = mode;

@@ -581,7 +581,7 @@ export class Engine {
 
   #expire(lease: Lease): void {
     if (this.stopped) return;
-    const released = this.#dropLease(lease);
+    const released = this.#dropLease(lease).sort((a, b) => a - b);
     this.#tracker.record('lease-expired', null, lease.sid, null, { lease: lease.lease, released });
     this.#log.info({ lease: lease.lease, sid: lease.sid, released: released.length }, 'lease expired');
     this.#queue.schedule();

@@ -14,30 +14,39 @@ export const MAX_U32 = 0xffffffff;
 /** Most IDs one batch allocation may ask for. */
 export const MAX_BATCH = 65_536;
 
+/** A set ID in a path, query or answer. */
 export const Sid = Type.Integer({ minimum: 0, maximum: MAX_SID, description: 'a set ID' });
+/** An IOASID in a path or answer. */
 export const Id = Type.Integer({ minimum: 0, maximum: MAX_ID, description: 'an IOASID (PASID)' });
+/** A guest's own ID (spid). */
 export const Spid = Type.Integer({
   minimum: 0,
   maximum: MAX_ID,
   description: "a guest's own ID for an IOASID",
 });
+/** A quota, capacity or count: 0..2^32-1. */
 export const Quota = Type.Integer({
   minimum: 0,
   maximum: MAX_U32,
   description: 'IDs a set may hold at once',
 });
+/** An inclusive range bound of an allocation: 0..0xFFFFFFFF (the top is clamped by the core). */
 export const Bound = Type.Integer({ minimum: 0, maximum: MAX_U32 });
+/** A lease ID (16 random bytes, base64url). */
 export const LeaseName = Type.String({
   pattern: '^[A-Za-z0-9_-]{22}$',
   description: 'a lease ID as returned by POST /v1/leases',
 });
+/** An ID's private data: any JSON value (its size is checked by the engine). */
 export const AnyJson = Type.Unknown({ description: 'any JSON value, at most 4 KiB as JSON text' });
+/** An event sequence number (0: before the first event). */
 export const Seq = Type.Integer({
   minimum: 0,
   maximum: Number.MAX_SAFE_INTEGER,
   description: 'an event sequence number',
 });
 
+/** The body of every error answer. */
 export const ErrorBody = Type.Object(
   {
     error: Type.Object(
@@ -52,12 +61,15 @@ export const ErrorBody = Type.Object(
   strict,
 );
 
+/** `GET/PUT /v1/capacity` answer. */
 export const CapacityView = Type.Object({ capacity: Quota, available: Quota }, strict);
+/** `PUT /v1/capacity` body. */
 export const CapacityBody = Type.Object(
   { capacity: Type.Integer({ minimum: 1, maximum: MAX_U32, description: 'IDs the namespace may hand out' }) },
   strict,
 );
 
+/** A set as every set route answers it. */
 export const SetView = Type.Object(
   {
     sid: Sid,
@@ -68,6 +80,7 @@ export const SetView = Type.Object(
   },
   strict,
 );
+/** A new set with its secret (`POST /v1/sets`, `POST /v1/sets/system`). */
 export const NewSetView = Type.Object(
   {
     ...SetView.properties,
@@ -75,7 +88,9 @@ export const NewSetView = Type.Object(
   },
   strict,
 );
+/** `GET /v1/sets` answer. */
 export const SetList = Type.Object({ sets: Type.Array(SetView) }, strict);
+/** `POST /v1/sets` body. */
 export const CreateSetBody = Type.Object(
   {
     owner: Type.String({
@@ -87,9 +102,13 @@ export const CreateSetBody = Type.Object(
   },
   strict,
 );
+/** `POST /v1/sets/system` and `PATCH /v1/sets/{sid}` body. */
 export const QuotaBody = Type.Object({ quota: Quota }, strict);
+/** Path parameters of `/v1/sets/{sid}...`. */
 export const SidParams = Type.Object({ sid: Sid }, strict);
+/** Path parameters of `/v1/sets/{sid}/spids/{spid}`. */
 export const SpidParams = Type.Object({ sid: Sid, spid: Spid }, strict);
+/** Query of `DELETE /v1/sets/{sid}`. */
 export const DeleteSetQuery = Type.Object(
   {
     destroy: Type.Optional(Type.Boolean({ description: 'also destroy the set (admin only); default false' })),
@@ -97,9 +116,13 @@ export const DeleteSetQuery = Type.Object(
   strict,
 );
 
+/** Path parameters of `/v1/ioasids/{id}...`. */
 export const IdParams = Type.Object({ id: Id }, strict);
+/** A list of IDs, ascending (`GET /v1/sets/{sid}/ioasids`, batch allocation). */
 export const IdList = Type.Object({ ids: Type.Array(Id) }, strict);
+/** One ID (`POST /v1/sets/{sid}/ioasids` without count, spid lookup). */
 export const OneId = Type.Object({ id: Id }, strict);
+/** `POST /v1/sets/{sid}/ioasids` body. */
 export const AllocBody = Type.Object(
   {
     min: Bound,
@@ -111,7 +134,9 @@ export const AllocBody = Type.Object(
   },
   strict,
 );
+/** `POST /v1/sets/{sid}/ioasids` answer: `{ id }`, or `{ ids }` with count. */
 export const AllocResult = Type.Union([OneId, IdList]);
+/** `GET /v1/ioasids/{id}` answer. */
 export const IdView = Type.Object(
   {
     id: Id,
@@ -122,8 +147,11 @@ export const IdView = Type.Object(
   },
   strict,
 );
+/** `PUT /v1/ioasids/{id}/data` body. */
 export const DataBody = Type.Object({ data: AnyJson }, strict);
+/** `PUT /v1/ioasids/{id}/spid` body. */
 export const SpidBody = Type.Object({ spid: Spid }, strict);
+/** `POST /v1/ioasids/{id}/notify` body. */
 export const NotifyBody = Type.Object(
   {
     type: Type.String({
@@ -133,24 +161,32 @@ export const NotifyBody = Type.Object(
   },
   strict,
 );
+/** `POST /v1/ioasids/{id}/notify` answer. */
 export const NotifyResult = Type.Object(
   { result: Type.Integer({ description: "the in-process chain's result (NOTIFY_DONE = 0 when none)" }) },
   strict,
 );
 
+/** `POST /v1/leases` body. */
 export const LeaseBody = Type.Object(
   { ttlMs: Type.Integer({ minimum: 1000, maximum: 600_000, description: 'time to live in milliseconds' }) },
   strict,
 );
+/** A lease as created or kept alive. */
 export const LeaseView = Type.Object({ lease: LeaseName, ttlMs: Type.Integer() }, strict);
+/** Path parameters of `/v1/leases/{lease}...`. */
 export const LeaseParams = Type.Object({ lease: LeaseName }, strict);
+/** `POST /v1/ioasids/{id}/refs` body. */
 export const RefBody = Type.Object({ lease: LeaseName }, strict);
+/** Query of `DELETE /v1/ioasids/{id}/refs`. */
 export const RefQuery = Type.Object({ lease: LeaseName }, strict);
+/** `DELETE /v1/ioasids/{id}/refs` answer. */
 export const Released = Type.Object(
   { released: Type.Boolean({ description: 'the ID was released' }) },
   strict,
 );
 
+/** Query of `GET /v1/events`. */
 export const EventsQuery = Type.Object(
   {
     after: Type.Optional(Seq),
@@ -166,4 +202,5 @@ export const EventsQuery = Type.Object(
   strict,
 );
 
+/** `/healthz` and `/readyz` answer. */
 export const Health = Type.Object({ status: Type.String() }, strict);

@@ -27,11 +27,21 @@ export interface Failed {
   stderr: string;
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills (SIGKILL) every process started here that is still running: call it in afterAll. */
+export function killAll(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
+
 function run(args: string[], env: Record<string, string | undefined>) {
   const child = spawn(process.execPath, [CLI, ...args], {
     env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let out = '';
   let err = '';
   child.stdout?.on('data', (chunk) => {
