@@ -39,7 +39,11 @@ export function withClientOptions(command: Command): Command {
       '--admin-token-file <path>',
       'read the admin token from this file (default: <IOASID_DATA_DIR or ./data>/admin.token if it exists)',
     )
-    .option('--json', 'print the raw JSON answer (for scripts)');
+    .option('--json', 'print the raw JSON answer (for scripts)')
+    .addHelpText(
+      'after',
+      '\nExit codes: an API error exits with 64 + its errno; the table is in `ioasid --help`.',
+    );
 }
 
 /**
@@ -89,7 +93,7 @@ function credential(
   if (options.token !== undefined) return checked(options.token, '--token', { kind: 'flag' });
   if (options.adminTokenFile !== undefined) {
     const path = options.adminTokenFile;
-    return checked(readToken(path, '--admin-token-file', 'EINVAL'), path, { kind: 'file', path });
+    return checked(readToken(path), path, { kind: 'file', path });
   }
   for (const variable of ['IOASID_TOKEN', 'IOASID_ADMIN_TOKEN']) {
     const value = nonEmpty(env[variable]);
@@ -114,13 +118,13 @@ function credential(
   return checked(text, path, { kind: 'file', path });
 }
 
-function readToken(path: string, what: string, failure: 'EINVAL' | 'EPERM'): string {
+function readToken(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
     throw new CliError(
-      failure,
-      `cannot read ${what} ${path}: ${(error as Error).message}`,
+      'EINVAL',
+      `cannot read --admin-token-file ${path}: ${(error as Error).message}`,
       "pass the server's <data-dir>/admin.token",
     );
   }

@@ -178,9 +178,7 @@ export class ApiClient {
       case 'EPERM':
         return this.#credentialHint();
       case 'EACCES':
-        return this.#source.kind === 'file'
-          ? null
-          : 'a set secret may only touch its own set: use that set’s secret, or the admin token (--admin-token-file, or IOASID_TOKEN)';
+        return "a set secret may only touch its own set: use that set's secret, or the admin token (--admin-token-file, or IOASID_TOKEN)";
       case 'ENOENT':
         return 'list what exists with `ioasid sets list` or `ioasid sets show SID`';
       case 'EAGAIN':

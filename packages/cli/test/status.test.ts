@@ -76,8 +76,10 @@ describe('ioasid status', () => {
   });
 });
 
-describe('connection options', () => {
-  it('finds ./data/admin.token in the working directory, as after `npm start`, or under IOASID_DATA_DIR', async () => {
+describe.concurrent('connection options', () => {
+  it('finds ./data/admin.token in the working directory, as after `npm start`, or under IOASID_DATA_DIR', async ({
+    expect,
+  }) => {
     const root = tempDir();
     const local = await startCliTestServer({ adminToken: undefined, capacity: 77 }, join(root, 'data'));
     try {
@@ -98,7 +100,7 @@ describe('connection options', () => {
     }
   });
 
-  it('takes --url over IOASID_URL and --token over IOASID_TOKEN', async () => {
+  it('takes --url over IOASID_URL and --token over IOASID_TOKEN', async ({ expect }) => {
     const env = { IOASID_URL: 'http://127.0.0.1:9', IOASID_TOKEN: 'not-the-token-at-all' };
     expect(
       await okJson(['status', '--url', `${server.url}/`, '--token', ADMIN_TOKEN], { env }),
@@ -107,12 +109,16 @@ describe('connection options', () => {
     });
   });
 
-  it('takes the admin token from IOASID_ADMIN_TOKEN when no other credential is given', async () => {
+  it('takes the admin token from IOASID_ADMIN_TOKEN when no other credential is given', async ({
+    expect,
+  }) => {
     const env = { IOASID_URL: server.url, IOASID_ADMIN_TOKEN: ADMIN_TOKEN };
     expect(await okJson(['sets', 'list'], { env })).toHaveProperty('sets');
   });
 
-  it('exits with EPERM (65) without a credential, saying where it looked and what to pass', async () => {
+  it('exits with EPERM (65) without a credential, saying where it looked and what to pass', async ({
+    expect,
+  }) => {
     const result = await run(['status'], { env: { IOASID_URL: server.url } });
     expect(result.code).toBe(65);
     expect(result.stderr).toMatch(/^ioasid: EPERM: .*needs a credential/);
@@ -121,7 +127,9 @@ describe('connection options', () => {
     );
   });
 
-  it('exits with EPERM (65) for a credential the server does not know, naming where it came from', async () => {
+  it('exits with EPERM (65) for a credential the server does not know, naming where it came from', async ({
+    expect,
+  }) => {
     const flag = await run(['status', '--token', 'not-a-known-secret'], { env: { IOASID_URL: server.url } });
     expect(flag.code).toBe(65);
     expect(flag.stderr).toMatch(/hint: the --token given is not known to this server/);
@@ -132,7 +140,9 @@ describe('connection options', () => {
     expect(fromFile.stderr).toContain(`the admin token in ${file} is not this server's`);
   });
 
-  it('exits with the no-server code (69) when nothing listens, saying how to start one', async () => {
+  it('exits with the no-server code (69) when nothing listens, saying how to start one', async ({
+    expect,
+  }) => {
     const url = `http://127.0.0.1:${await freePort()}`;
     const results = await Promise.all([
       run(['status'], { env: { IOASID_URL: url, IOASID_TOKEN: ADMIN_TOKEN } }),
@@ -145,7 +155,7 @@ describe('connection options', () => {
     }
   });
 
-  it('exits with 76 when something that is not the ioasid API answers', async () => {
+  it('exits with 76 when something that is not the ioasid API answers', async ({ expect }) => {
     const other = createServer((_request, response) => {
       response.writeHead(404, { 'content-type': 'text/html' }).end('<h1>not here</h1>');
     });
@@ -160,7 +170,7 @@ describe('connection options', () => {
     }
   });
 
-  it('rejects a malformed URL or credential, and two credentials, with EINVAL (86)', async () => {
+  it('rejects a malformed URL or credential, and two credentials, with EINVAL (86)', async ({ expect }) => {
     const cases: Array<[string[], RegExp]> = [
       [['status', '--url', 'localhost:7070'], /must be an http:\/\/ or https:\/\/ base URL/],
       [['status', '--url', `${server.url}/?x=1`], /without \?query/],

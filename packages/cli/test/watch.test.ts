@@ -2,6 +2,7 @@
 // filtering by set, resuming after a server restart and after a dropped connection without a gap or a
 // duplicate, the reset of a position the server no longer keeps, and a clean stop on SIGINT.
 
+import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createConnection, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Running, run, start } from './support/cli.js';
@@ -181,6 +182,24 @@ describe('ioasid watch', () => {
     expect(nowhere.stderr).toContain('no server at');
     expect(stranger.code).toBe(65);
     expect(stranger.stderr).toMatch(/^ioasid: EPERM: /);
+  });
+
+  it('exits with 76, without retrying, when the stream carries something that is not an event', async () => {
+    const fake = createHttpServer((request, response) => {
+      if (request.url === '/metrics') return response.writeHead(404).end();
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.end('id: 1\nevent: alloc\ndata: <html>\n\n');
+    });
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+      const result = await run(['watch'], { env: { IOASID_URL: url, IOASID_TOKEN: ADMIN_TOKEN } });
+      expect(result.code).toBe(76);
+      expect(result.stderr).toContain('sent data that is not an ioasid event: "<html>"');
+      expect(result.stderr).not.toContain('reconnect');
+    } finally {
+      await new Promise((resolve) => fake.close(resolve));
+    }
   });
 
   it('rejects a malformed --after or --sid with EINVAL (86)', async () => {

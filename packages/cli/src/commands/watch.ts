@@ -37,6 +37,35 @@ interface StreamEvent {
   data: unknown;
 }
 
+/** The stream carried data that is not an event; reading it again after a reconnection would not help. */
+class MalformedEvent extends CliError {
+  constructor(url: string, data: string) {
+    super(
+      'BAD_ANSWER',
+      `the event stream of ${url} sent data that is not an ioasid event: ${preview(data, 80)}`,
+      'check that --url / IOASID_URL points at an ioasid server',
+    );
+  }
+}
+
+/** Parses an event's data line. @throws MalformedEvent when it is not JSON of the expected shape */
+function parseData<T>(url: string, data: string, field: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    throw new MalformedEvent(url, data);
+  }
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    typeof (value as Record<string, unknown>)[field] !== 'number'
+  ) {
+    throw new MalformedEvent(url, data);
+  }
+  return value as T;
+}
+
 /** Adds `watch` to `program`. */
 export function addWatchCommand(program: Command, context: CliContext): void {
   withClientOptions(
@@ -66,13 +95,19 @@ async function watch(
   context.onSignal('SIGINT', () => stop.abort());
   context.onSignal('SIGTERM', () => stop.abort());
   // Position of the last event received (or skipped by a reset): what Last-Event-ID resumes after.
-  let position: number | null = options.after ?? (await committedSeq(api));
+  let position: number | null;
+  try {
+    position = options.after ?? (await committedSeq(api, stop.signal));
+  } catch (error) {
+    if (stop.signal.aborted) return;
+    throw error;
+  }
   let connected = false;
   let failures = 0;
   let delay = BACKOFF_MIN_MS;
   const onMessage = (message: EventSourceMessage) => {
     if (message.event === 'reset') {
-      const oldest = (JSON.parse(message.data) as { oldest: number }).oldest;
+      const { oldest } = parseData<{ oldest: number }>(api.url, message.data, 'oldest');
       position = oldest - 1;
       context.out(
         options.json
@@ -86,7 +121,7 @@ async function watch(
       );
       return;
     }
-    const event = JSON.parse(message.data) as StreamEvent;
+    const event = parseData<StreamEvent>(api.url, message.data, 'seq');
     position = event.seq;
     // Events arrive, so the connection is healthy: the next loss starts the backoff from the bottom.
     delay = BACKOFF_MIN_MS;
@@ -143,6 +178,7 @@ async function watch(
 }
 
 function retryable(error: CliError): boolean {
+  if (error instanceof MalformedEvent) return false;
   return error.failure === 'NO_SERVER' || error.failure === 'BAD_ANSWER' || error.failure === 'EAGAIN';
 }
 
@@ -151,9 +187,10 @@ function retryable(error: CliError): boolean {
  * position to resume from if it loses the connection before its first event; null when unavailable
  * (then that first reconnection starts with new events only).
  */
-async function committedSeq(api: ApiClient): Promise<number | null> {
+async function committedSeq(api: ApiClient, stop: AbortSignal): Promise<number | null> {
   try {
-    const response = await fetch(`${api.url}/metrics`, { signal: AbortSignal.timeout(5_000) });
+    const signal = AbortSignal.any([stop, AbortSignal.timeout(5_000)]);
+    const response = await fetch(`${api.url}/metrics`, { signal });
     if (!response.ok) return null;
     const match = /^ioasid_event_seq(?:\{[^}]*\})? (\d+)$/m.exec(await response.text());
     return match === null ? null : Number(match[1]);
@@ -189,6 +226,7 @@ async function follow(
       parser.feed(decoder.decode(value, { stream: true }));
     }
   } catch (error) {
+    if (error instanceof CliError) throw error; // from onEvent: a malformed event
     if (idle) return `nothing received for ${IDLE_TIMEOUT_MS / 1000} s`;
     if (connection.signal.aborted) throw error;
     const cause = (error as { cause?: { message?: string } }).cause?.message;

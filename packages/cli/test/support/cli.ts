@@ -3,7 +3,7 @@
 // of the repository is picked up unless a test means it.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ export const CLI = fileURLToPath(new URL('../../dist/main.js', import.meta.url))
 
 /** An empty working directory shared by the runs that do not choose one. */
 const EMPTY_DIR = mkdtempSync(join(tmpdir(), 'ioasid-cli-cwd-'));
+process.on('exit', () => rmSync(EMPTY_DIR, { recursive: true, force: true }));
 
 /** Options of a run. */
 export interface RunOptions {
