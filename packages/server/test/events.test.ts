@@ -173,6 +173,23 @@ describe('retention', () => {
 });
 
 describe('the connection', () => {
+  it("ends a destroyed set's stream before a new set reusing its set ID has events", async () => {
+    const own = await startTestServer();
+    try {
+      const old = (await own.admin.post('/v1/sets', { owner: 'old', quota: 5 })).body;
+      const s = await openStream(own.url, { secret: old.secret });
+      open.push(s);
+      await own.admin.delete(`/v1/sets/${old.sid}?destroy=true`);
+      const fresh = (await own.admin.post('/v1/sets', { owner: 'new', quota: 5 })).body;
+      expect(fresh.sid).toBe(old.sid);
+      await own.admin.post(`/v1/sets/${fresh.sid}/ioasids`, { min: 0, max: 9 });
+      await expect(s.next(1)).rejects.toThrow(/ended after 0/);
+      expect((await own.as(old.secret).get(`/v1/sets/${fresh.sid}`)).status).toBe(401);
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('sends keep-alive comments while idle', async () => {
     const s = await stream();
     for (let i = 0; i < 100 && !s.comments.includes('keep-alive'); i++) {

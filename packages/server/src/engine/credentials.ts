@@ -72,6 +72,14 @@ export class Credentials {
     return entry.hash;
   }
 
+  /**
+   * True while `principal` is still valid: always for the admin; for a set, while that set's secret has
+   * not been revoked (a new set that reuses the set ID is another principal).
+   */
+  isCurrent(principal: Principal): boolean {
+    return principal.kind === 'admin' || this.#bySid.get(principal.sid)?.principal === principal;
+  }
+
   /** Returns the principal a presented secret stands for, or null when it is no credential of ours. */
   authenticate(secret: string): Principal | null {
     const hash = hashSecret(secret);

@@ -223,6 +223,11 @@ export class Engine {
     return this.#credentials.generation;
   }
 
+  /** True while a principal's credential is valid (a set's secret dies with its set). */
+  isCurrent(principal: Principal): boolean {
+    return this.#credentials.isCurrent(principal);
+  }
+
   /** Returns who a presented secret is, or null when it is not a credential of this server. */
   authenticate(secret: string): Principal | null {
     return this.#credentials.authenticate(secret);

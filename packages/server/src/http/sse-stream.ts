@@ -19,6 +19,11 @@ export interface SseOptions {
   readonly keepAliveMs: number;
   /** Unsent bytes after which a too-slow client is disconnected (it resumes with Last-Event-ID). */
   readonly maxBufferedBytes: number;
+  /**
+   * False once the caller's credential is revoked (its set was destroyed): the stream ends before it
+   * could deliver events of a new set that reuses the set ID.
+   */
+  readonly authorized: () => boolean;
 }
 
 const REPLAY_PAGE = 1000;
@@ -71,7 +76,10 @@ export class SseStream {
       'x-accel-buffering': 'no',
     });
     res.write(': ioasid events\n\n');
-    this.#keepAlive = setInterval(() => this.#write(': keep-alive\n\n'), this.#options.keepAliveMs);
+    this.#keepAlive = setInterval(() => {
+      if (this.#options.authorized()) this.#write(': keep-alive\n\n');
+      else this.close();
+    }, this.#options.keepAliveMs);
     this.#keepAlive.unref();
     // Subscribe first, replay second: whatever commits during the replay waits in the queue.
     this.#unsubscribe = source.hub.subscribe((events) => this.#live(events));
@@ -115,6 +123,10 @@ export class SseStream {
   }
 
   #send(events: readonly EventRecord[]): void {
+    if (!this.#options.authorized()) {
+      this.close();
+      return;
+    }
     const sid = this.#options.sid;
     let chunk = '';
     for (const e of events) {

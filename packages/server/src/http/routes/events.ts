@@ -61,6 +61,7 @@ export function eventRoutes(app: App, engine: Engine, options: EventRouteOptions
         sid: caller.kind === 'set' ? caller.sid : (sid ?? null),
         keepAliveMs: options.keepAliveMs,
         maxBufferedBytes: options.maxBufferedBytes,
+        authorized: () => engine.isCurrent(caller),
       });
       options.streams.add(stream);
       stream.onEnd = () => options.streams.delete(stream);
