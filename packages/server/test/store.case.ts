@@ -185,6 +185,19 @@ export function describeStore(name: string, tempDir: () => string, open: OpenSto
       await store.close();
     });
 
+    it('keeps the retained part of one huge batch and reports where it starts', async () => {
+      const store = open(tempDir());
+      await store.load();
+      const receipt = await store.commit(
+        batch({ events: events(1, 3000), meta: { capacity: 1, nextSeq: 3001, systemSid: -1 }, retainFrom: 2500 }),
+      );
+      expect(receipt.oldestSeq).toBeGreaterThan(1);
+      expect(receipt.oldestSeq).toBeLessThanOrEqual(2500);
+      const kept = await store.readEvents(0, 5000);
+      expect(kept).toEqual(events(1, 3000).slice(receipt.oldestSeq - 1));
+      await store.close();
+    });
+
     it('keeps at least the events from retainFrom on and reports the oldest one kept', async () => {
       const dir = tempDir();
       let store = open(dir);

@@ -204,11 +204,14 @@ export class SqliteDatabase {
         `events ${events[0].seq}..${events[events.length - 1].seq} do not continue the stored sequence at ${this.#nextSeq} (next ${m.nextSeq}); nothing was written`,
       );
     }
-    for (let start = 0; start < events.length; start += EVENTS_PER_BLOCK) {
+    // Events of this batch that are already past the retention (a freeSet of a huge set) are not written.
+    const skipped =
+      events.length === 0 ? 0 : Math.min(events.length - 1, Math.max(0, batch.retainFrom - events[0].seq));
+    for (let start = skipped; start < events.length; start += EVENTS_PER_BLOCK) {
       const end = Math.min(events.length, start + EVENTS_PER_BLOCK);
       s.putBlock.run(events[end - 1].seq, events[start].seq, encodeBlock(events, start, end));
     }
-    return events.length > 0 && s.trimBlocks.run(batch.retainFrom).changes > 0;
+    return events.length > 0 && (s.trimBlocks.run(batch.retainFrom).changes > 0 || skipped > 0);
   }
 
   #readOldest(nextSeq: number): number {
