@@ -189,7 +189,11 @@ export function describeStore(name: string, tempDir: () => string, open: OpenSto
       const store = open(tempDir());
       await store.load();
       const receipt = await store.commit(
-        batch({ events: events(1, 3000), meta: { capacity: 1, nextSeq: 3001, systemSid: -1 }, retainFrom: 2500 }),
+        batch({
+          events: events(1, 3000),
+          meta: { capacity: 1, nextSeq: 3001, systemSid: -1 },
+          retainFrom: 2500,
+        }),
       );
       expect(receipt.oldestSeq).toBeGreaterThan(1);
       expect(receipt.oldestSeq).toBeLessThanOrEqual(2500);
