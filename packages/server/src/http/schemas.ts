@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 
 const strict = { additionalProperties: false } as const;
 
-/** Largest set ID the API accepts (the core stores set IDs as 31-bit integers). */
+/** Largest set ID the API accepts as well formed (the core hands out far fewer: below 2^24). */
 export const MAX_SID = 0x7fffffff;
 /** Largest ID (INVALID_IOASID - 1). */
 export const MAX_ID = 0xfffffffe;
