@@ -2,25 +2,19 @@
 // counter; owners and data live in dense side arrays because IDGen hands out bare numbers.
 
 import { IDGen } from '@thi.ng/idgen';
-import type { Allocator, AllocatorOptions, Contender } from './contender.js';
+import type { AllocatorOptions, Contender } from './contender.js';
 import { UnsupportedError } from './contender.js';
-import { SideRecords } from './side-records.js';
+import { SideRecordAllocator } from './side-records.js';
 
 /** IDGen over `[0, capacity)` (no version bits), shifted by `base`. */
-export class IdgenAllocator implements Allocator {
+export class IdgenAllocator extends SideRecordAllocator {
   readonly #gen: IDGen;
-  readonly #records: SideRecords;
   readonly #base: number;
-  #sets = 0;
 
   constructor(options: AllocatorOptions) {
+    super(options.base, options.capacity);
     this.#gen = new IDGen(Math.max(1, Math.ceil(Math.log2(options.capacity))), 0, options.capacity);
-    this.#records = new SideRecords(options.base, options.capacity);
     this.#base = options.base;
-  }
-
-  createSet(_quota: number): number {
-    return this.#sets++;
   }
 
   alloc(sid: number, min: number, max: number, data: unknown): number {
@@ -31,32 +25,20 @@ export class IdgenAllocator implements Allocator {
       this.#gen.free(raw);
       throw new UnsupportedError(`IDGen returned ${id}, outside [${min}, ${max}]`);
     }
-    this.#records.set(id, sid, data);
+    this.records.set(id, sid, data);
     return id;
   }
 
   free(id: number): void {
     if (!this.#gen.free(id - this.#base)) throw new Error(`ID ${id} is not allocated`);
-    this.#records.clear(id);
-  }
-
-  find(sid: number, id: number): unknown {
-    return this.#records.find(sid, id);
-  }
-
-  findSid(id: number): number {
-    return this.#records.findSid(id);
-  }
-
-  freeSet(_sid: number, ids: Uint32Array): void {
-    for (let i = 0; i < ids.length; i++) this.free(ids[i]);
+    this.records.clear(id);
   }
 
   has(id: number): boolean {
     return this.#gen.has(id - this.#base);
   }
 
-  get size(): number {
+  override get size(): number {
     return this.#gen.used;
   }
 }

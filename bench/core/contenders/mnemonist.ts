@@ -2,30 +2,24 @@
 // heap's top if any, else `next`. Owners and data live in dense side arrays.
 
 import { Heap } from 'mnemonist';
-import type { Allocator, AllocatorOptions, Contender } from './contender.js';
+import type { AllocatorOptions, Contender } from './contender.js';
 import { UnsupportedError } from './contender.js';
-import { SideRecords } from './side-records.js';
+import { SideRecordAllocator } from './side-records.js';
 
 /**
  * Invariant: every ID >= `next` is free, and the heap holds exactly the free IDs below `next`; so the
  * heap's minimum (or `next` when it is empty) is the lowest free ID at or above `base`. Ranges that start
  * above the lowest free ID are beyond this structure (it cannot search).
  */
-export class MnemonistAllocator implements Allocator {
+export class MnemonistAllocator extends SideRecordAllocator {
   readonly #freed = new Heap<number>();
-  readonly #records: SideRecords;
   readonly #end: number;
   #next: number;
-  #sets = 0;
 
   constructor(options: AllocatorOptions) {
-    this.#records = new SideRecords(options.base, options.capacity);
+    super(options.base, options.capacity);
     this.#next = options.base;
     this.#end = options.base + options.capacity;
-  }
-
-  createSet(_quota: number): number {
-    return this.#sets++;
   }
 
   alloc(sid: number, min: number, max: number, data: unknown): number {
@@ -36,34 +30,18 @@ export class MnemonistAllocator implements Allocator {
     if (id > max || id >= this.#end) throw new Error(`no free ID in [${min}, ${max}]`);
     if (freed.size > 0) freed.pop();
     else this.#next++;
-    this.#records.set(id, sid, data);
+    this.records.set(id, sid, data);
     return id;
   }
 
   free(id: number): void {
-    if (!this.#records.has(id)) throw new Error(`ID ${id} is not allocated`);
+    if (!this.records.has(id)) throw new Error(`ID ${id} is not allocated`);
     this.#freed.push(id);
-    this.#records.clear(id);
-  }
-
-  find(sid: number, id: number): unknown {
-    return this.#records.find(sid, id);
-  }
-
-  findSid(id: number): number {
-    return this.#records.findSid(id);
-  }
-
-  freeSet(_sid: number, ids: Uint32Array): void {
-    for (let i = 0; i < ids.length; i++) this.free(ids[i]);
+    this.records.clear(id);
   }
 
   has(id: number): boolean {
-    return this.#records.has(id);
-  }
-
-  get size(): number {
-    return this.#records.size;
+    return this.records.has(id);
   }
 }
 

@@ -2,8 +2,8 @@
 // the lowest free is shift() (min and remove in one call), or select(rank(min - 1)) above the window start.
 
 import roaringPackage from 'roaring';
-import type { Allocator, AllocatorOptions, Contender } from './contender.js';
-import { SideRecords } from './side-records.js';
+import type { AllocatorOptions, Contender } from './contender.js';
+import { SideRecordAllocator } from './side-records.js';
 
 const { RoaringBitmap32, getRoaringUsedMemory } = roaringPackage;
 
@@ -16,20 +16,14 @@ const { RoaringBitmap32, getRoaringUsedMemory } = roaringPackage;
  * the front of CRoaring's container array and shift() removes it again, a memmove of the whole array:
  * ~27 us per churn pair instead of ~0.3 us.
  */
-export class RoaringAllocator implements Allocator {
+export class RoaringAllocator extends SideRecordAllocator {
   readonly #free = new RoaringBitmap32();
-  readonly #records: SideRecords;
   readonly #base: number;
-  #sets = 0;
 
   constructor(options: AllocatorOptions) {
+    super(options.base, options.capacity);
     this.#free.addRange(options.base, options.base + options.capacity);
-    this.#records = new SideRecords(options.base, options.capacity);
     this.#base = options.base;
-  }
-
-  createSet(_quota: number): number {
-    return this.#sets++;
   }
 
   alloc(sid: number, min: number, max: number, data: unknown): number {
@@ -48,34 +42,18 @@ export class RoaringAllocator implements Allocator {
       else id = undefined;
     }
     if (id === undefined) throw new Error(`no free ID in [${min}, ${max}]`);
-    this.#records.set(id, sid, data);
+    this.records.set(id, sid, data);
     return id;
   }
 
   free(id: number): void {
-    if (!this.#records.has(id)) throw new Error(`ID ${id} is not allocated`);
+    if (!this.records.has(id)) throw new Error(`ID ${id} is not allocated`);
     this.#free.add(id);
-    this.#records.clear(id);
-  }
-
-  find(sid: number, id: number): unknown {
-    return this.#records.find(sid, id);
-  }
-
-  findSid(id: number): number {
-    return this.#records.findSid(id);
-  }
-
-  freeSet(_sid: number, ids: Uint32Array): void {
-    for (let i = 0; i < ids.length; i++) this.free(ids[i]);
+    this.records.clear(id);
   }
 
   has(id: number): boolean {
     return !this.#free.has(id);
-  }
-
-  get size(): number {
-    return this.#records.size;
   }
 
   nativeBytes(): number {

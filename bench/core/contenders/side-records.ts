@@ -1,6 +1,8 @@
 // The record store the peers use because their libraries allocate bare numbers: dense columns of
 // owner (set ID, -1 when free) and data, indexed by `id - base`. The fastest lookup JavaScript offers.
 
+import type { Allocator } from './contender.js';
+
 /** Owner and data of every ID of `[base, base + capacity)`; an owner of -1 means "not allocated". */
 export class SideRecords {
   readonly base: number;
@@ -51,5 +53,44 @@ export class SideRecords {
   /** Whether `id` is allocated. */
   has(id: number): boolean {
     return this.sids[id - this.base] >= 0;
+  }
+}
+
+/**
+ * Base of the peers whose libraries hand out bare numbers: owners and data live in SideRecords, and
+ * find, findSid, freeSet (one free per ID from the list, which is all a peer can do) and set creation
+ * work the same for all of them. Subclasses supply the allocation itself.
+ */
+export abstract class SideRecordAllocator implements Allocator {
+  protected readonly records: SideRecords;
+  #sets = 0;
+
+  /** @param base first ID of the window; @param capacity IDs in it */
+  constructor(base: number, capacity: number) {
+    this.records = new SideRecords(base, capacity);
+  }
+
+  abstract alloc(sid: number, min: number, max: number, data: unknown): number;
+  abstract free(id: number): void;
+  abstract has(id: number): boolean;
+
+  createSet(_quota: number): number {
+    return this.#sets++;
+  }
+
+  find(sid: number, id: number): unknown {
+    return this.records.find(sid, id);
+  }
+
+  findSid(id: number): number {
+    return this.records.findSid(id);
+  }
+
+  freeSet(_sid: number, ids: Uint32Array): void {
+    for (let i = 0; i < ids.length; i++) this.free(ids[i]);
+  }
+
+  get size(): number {
+    return this.records.size;
   }
 }
