@@ -81,14 +81,8 @@ export class IdTable {
   readonly #fullPages = new LevelBitmap(PAGE_COUNT);
   readonly #extraRefs = new Map<number, number>();
   #spare: IdPage | null = null;
-  #pages = 0;
   /** Every ID below this one is allocated: lowest-free searches start here (fill and churn are O(1)). */
   #firstFree = 0;
-
-  /** Number of pages currently in memory. */
-  get pages(): number {
-    return this.#pages;
-  }
 
   /** Returns the page holding `id`, or null when no ID of that page is allocated. */
   page(id: number): IdPage | null {
@@ -346,7 +340,6 @@ export class IdTable {
     columns[(p & (CHUNK_PAGES - 1)) << 1] = page.meta;
     columns[((p & (CHUNK_PAGES - 1)) << 1) + 1] = page.data;
     this.#chunkPages[c]++;
-    this.#pages++;
     return page;
   }
 
@@ -362,7 +355,6 @@ export class IdTable {
       this.chunks[c] = null;
       this.columns[c] = null;
     }
-    this.#pages--;
     // An empty page is pristine (bits, refs, data and spids were cleared ID by ID): keep one for reuse.
     page.owner = OWNER_NONE;
     this.#spare = page;

@@ -33,11 +33,6 @@ export class LevelBitmap {
     this.levels = levels;
   }
 
-  /** Returns whether bit `i` is set. */
-  has(i: number): boolean {
-    return (this.levels[0][i >>> 5] & (1 << (i & 31))) !== 0;
-  }
-
   /** Sets bit `i` (which must be clear) and marks full words in the levels above. */
   set(i: number): void {
     this.setAt(0, i);
