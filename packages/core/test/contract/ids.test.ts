@@ -5,14 +5,9 @@ import { INVALID_IOASID, IoasidSpace, NEGATIVE_ERRNO, NOTIFY_BAD } from 'ioasid'
 import { describe, expect, it } from 'vitest';
 import { expectIoasidError, expectRefused } from '../support/errors.js';
 import { recordEvents } from '../support/events.js';
+import { setup } from '../support/space.js';
 
 const MAX = 0xffffffff;
-
-function setup(quota = 100) {
-  const space = new IoasidSpace({ capacity: 1000 });
-  const sid = space.allocSet('vm', quota);
-  return { space, sid };
-}
 
 describe('alloc(sid, min, max, data)', () => {
   it('returns the lowest free ID in [min, max]', () => {

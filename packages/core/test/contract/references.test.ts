@@ -5,12 +5,7 @@ import { IoasidSpace } from 'ioasid';
 import { describe, expect, it } from 'vitest';
 import { expectIoasidError, expectRefused } from '../support/errors.js';
 import { recordEvents } from '../support/events.js';
-
-function setup(quota = 100) {
-  const space = new IoasidSpace({ capacity: 1000 });
-  const sid = space.allocSet('vm', quota);
-  return { space, sid };
-}
+import { setup } from '../support/space.js';
 
 describe('get(id, sid)', () => {
   it('takes a reference', () => {

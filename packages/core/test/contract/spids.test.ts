@@ -4,12 +4,7 @@ import { INVALID_IOASID, IoasidSpace } from 'ioasid';
 import { describe, expect, it } from 'vitest';
 import { expectIoasidError, expectRefused } from '../support/errors.js';
 import { recordEvents } from '../support/events.js';
-
-function setup() {
-  const space = new IoasidSpace({ capacity: 1000 });
-  const sid = space.allocSet('vm', 100);
-  return { space, sid };
-}
+import { setup } from '../support/space.js';
 
 describe('attachSpid(id, spid)', () => {
   it("maps the guest's spid to the host ID inside the ID's set", () => {
