@@ -100,3 +100,23 @@ export function buildBatch(src: BatchSources): StoreBatch {
   tracker.clear();
   return batch;
 }
+
+/**
+ * Returns the number of state rows a batch writes or deletes: the meta row and every upsert and removal
+ * (events are not counted).
+ */
+export function countRows(batch: StoreBatch): number {
+  return (
+    1 +
+    batch.sets.upsert.length +
+    batch.sets.remove.length +
+    batch.chunks.upsert.length +
+    batch.chunks.remove.length +
+    batch.data.upsert.length +
+    batch.data.remove.length +
+    batch.leases.upsert.length +
+    batch.leases.remove.length +
+    batch.leaseRefs.upsert.length +
+    batch.leaseRefs.remove.length
+  );
+}

@@ -1,106 +1,22 @@
 // The durable allocator: the core IoasidSpace (single source of truth for every rule), the store it is
 // persisted to with group commit, the server-wide event sequence, credentials and leases.
 
-import {
-  INVALID_IOASID,
-  IoasidError,
-  type IoasidEvent,
-  type IoasidSpace,
-  type IoasidState,
-  isIoasidError,
-} from 'ioasid';
+import { INVALID_IOASID, IoasidError, type IoasidEvent, type IoasidSpace, isIoasidError } from 'ioasid';
 import { ApiError } from '../api-error.js';
 import type { EventRecord, Store, StoreBatch } from '../store/store.js';
-import { requireAdmin, requireId, requireLease, requireSet } from './access.js';
-import { buildBatch } from './batch-builder.js';
+import { requireAdmin, requireId, requireSet } from './access.js';
+import { buildBatch, countRows } from './batch-builder.js';
 import { ChangeTracker, GONE, PROBE } from './change-tracker.js';
-import { type CommitMode, CommitQueue } from './commit-queue.js';
+import { CommitQueue } from './commit-queue.js';
 import { Credentials, type Principal } from './credentials.js';
+import { type EngineLog, type EngineOptions, SILENT_LOG } from './engine-options.js';
 import { EventHub } from './event-hub.js';
 import { IdImage } from './id-image.js';
+import { LeaseOperations } from './lease-operations.js';
 import { type Lease, LeaseTable } from './lease-table.js';
+import { checkData, checkEventType, DEFAULT_EVENT_RETENTION } from './limits.js';
 import { isNotFound, rebuild } from './rebuild.js';
-
-/** Default number of events kept for resuming streams. */
-export const DEFAULT_EVENT_RETENTION = 100_000;
-/** Largest JSON text of an ID's data, in bytes. */
-export const MAX_DATA_BYTES = 4096;
-/** Most references one lease may hold in total. */
-export const MAX_LEASE_REFS = 65_536;
-/** Event types `notify` may not publish: the server's own. */
-export const RESERVED_EVENT_TYPES: readonly string[] = ['alloc', 'free', 'reset', 'lease-expired'];
-
-/** The logger the engine writes to (pino's signature). */
-export interface EngineLog {
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-  fatal(fields: object, message: string): void;
-}
-
-/** Options of `Engine.open`. */
-export interface EngineOptions {
-  /** Where the state lives. The engine owns it from now on and closes it in `close`. */
-  readonly store: Store;
-  /** The admin credential. */
-  readonly adminToken: string;
-  /** Capacity to install when the store has none (0 or omitted: none). An installed one is kept. */
-  readonly capacity?: number;
-  /** Events kept for resuming streams, at least 1 (default 100,000). */
-  readonly eventRetention?: number;
-  /** `group` (default) or `per-request` (one transaction per request, the benchmark's baseline). */
-  readonly commitMode?: CommitMode;
-  /** Where to log (default: nowhere). */
-  readonly log?: EngineLog;
-  /** Called when a commit fails; memory and disk then differ, so the process must stop. */
-  readonly onFatal: (error: unknown) => void;
-}
-
-/** A set as the API shows it. */
-export interface SetView {
-  sid: number;
-  owner: string | null;
-  quota: number;
-  count: number;
-  dying: boolean;
-}
-
-/** An ID as the API shows it. */
-export interface IdView {
-  id: number;
-  sid: number;
-  state: IoasidState;
-  spid: number | null;
-  data: unknown;
-}
-
-/** A lease as the API shows it. */
-export interface LeaseView {
-  lease: string;
-  ttlMs: number;
-}
-
-/** A lease with its references, for inspection. */
-export interface LeaseInfo {
-  lease: string;
-  /** The creating set, null for the admin. */
-  sid: number | null;
-  ttlMs: number;
-  /** `[id, count]` pairs, ascending by ID. */
-  refs: [number, number][];
-}
-
-/** What a commit listener learns about each committed batch. */
-export interface CommitInfo {
-  /** Requests whose replies waited for this batch. */
-  readonly requests: number;
-  readonly events: number;
-  /** State rows written or deleted (events not counted). */
-  readonly rows: number;
-  readonly seconds: number;
-}
-
-const silent: EngineLog = { info() {}, warn() {}, error() {}, fatal() {} };
+import type { CommitInfo, IdView, LeaseInfo, LeaseView, SetView } from './views.js';
 
 /**
  * The allocator behind the HTTP API. Every operation is synchronous: it checks access, applies the
@@ -116,6 +32,7 @@ export class Engine {
   readonly #image: IdImage;
   readonly #credentials: Credentials;
   readonly #leases: LeaseTable;
+  readonly #leaseOps: LeaseOperations;
   readonly #queue: CommitQueue;
   readonly #hub: EventHub;
   readonly #retention: number;
@@ -126,7 +43,7 @@ export class Engine {
 
   private constructor(options: EngineOptions, snapshot: Awaited<ReturnType<Store['load']>>) {
     this.#store = options.store;
-    this.#log = options.log ?? silent;
+    this.#log = options.log ?? SILENT_LOG;
     this.#onFatal = options.onFatal;
     this.#retention = options.eventRetention ?? DEFAULT_EVENT_RETENTION;
     if (!Number.isSafeInteger(this.#retention) || this.#retention < 1) {
@@ -143,6 +60,12 @@ export class Engine {
     });
     this.#space = space;
     this.#tracker = new ChangeTracker(nextSeq);
+    this.#leaseOps = new LeaseOperations({
+      space,
+      leases: this.#leases,
+      tracker: this.#tracker,
+      put: (id) => this.#put(id),
+    });
     this.#hub = new EventHub(nextSeq - 1, snapshot.oldestSeq);
     this.#queue = new CommitQueue(
       {
@@ -422,45 +345,30 @@ export class Engine {
    */
   notify(caller: Principal, id: number, type: string): number {
     requireId(this.#space, caller, id);
-    if (RESERVED_EVENT_TYPES.includes(type)) {
-      throw new ApiError(
-        'EINVAL',
-        `event type "${type}" is reserved for the server's own events (${RESERVED_EVENT_TYPES.join(', ')}); choose another`,
-      );
-    }
+    checkEventType(type);
     return this.#space.notify(id, type);
   }
 
   // ---- leases -------------------------------------------------------------------------------
 
-  /** Creates a lease owned by the caller. */
+  /** Creates a lease owned by the caller and returns its name and TTL. */
   createLease(caller: Principal, ttlMs: number): LeaseView {
-    const lease = this.#leases.add(caller.kind === 'admin' ? null : caller.sid, ttlMs);
-    this.#tracker.touchLease(lease.lease);
-    return { lease: lease.lease, ttlMs };
+    return this.#leaseOps.create(caller, ttlMs);
   }
 
   /** Every lease with its references, ordered by name (inspection and tests; no access check). */
   listLeases(): LeaseInfo[] {
-    return Array.from(this.#leases.all(), (l) => ({
-      lease: l.lease,
-      sid: l.sid,
-      ttlMs: l.ttlMs,
-      refs: Array.from(l.refs.entries()).sort((a, b) => a[0] - b[0]),
-    })).sort((a, b) => (a.lease < b.lease ? -1 : a.lease > b.lease ? 1 : 0));
+    return this.#leaseOps.list();
   }
 
-  /** Restarts a lease's TTL. @throws ENOENT; EACCES */
+  /** Restarts a lease's TTL and returns its name and TTL. @throws ENOENT; EACCES */
   keepalive(caller: Principal, name: string): LeaseView {
-    const lease = requireLease(this.#leases, caller, name);
-    this.#leases.keepalive(name);
-    return { lease: name, ttlMs: lease.ttlMs };
+    return this.#leaseOps.keepalive(caller, name);
   }
 
   /** Drops every reference a lease holds and deletes it (no event). @throws ENOENT; EACCES */
   deleteLease(caller: Principal, name: string): void {
-    const lease = requireLease(this.#leases, caller, name);
-    this.#dropLease(lease);
+    this.#leaseOps.delete(caller, name);
   }
 
   /**
@@ -469,20 +377,7 @@ export class Engine {
    * @throws ENOENT; EACCES; EBUSY free-pending; ENOSPC the lease holds the most references allowed
    */
   takeRef(caller: Principal, id: number, name: string): void {
-    const lease = requireLease(this.#leases, caller, name);
-    requireId(this.#space, caller, id);
-    let held = 0;
-    for (const count of lease.refs.values()) held += count;
-    if (held >= MAX_LEASE_REFS) {
-      throw new IoasidError(
-        'ENOSPC',
-        `lease ${name} holds ${held} references, the most one lease may hold; drop some or use another lease`,
-      );
-    }
-    this.#space.get(id, lease.sid ?? -1);
-    lease.refs.set(id, (lease.refs.get(id) ?? 0) + 1);
-    this.#tracker.touchId(id);
-    this.#tracker.touchLeaseRef(name, id);
+    this.#leaseOps.takeRef(caller, id, name);
   }
 
   /**
@@ -491,18 +386,7 @@ export class Engine {
    * @throws ENOENT the lease holds no reference on it; EACCES
    */
   dropRef(caller: Principal, id: number, name: string): boolean {
-    const lease = requireLease(this.#leases, caller, name);
-    const count = lease.refs.get(id);
-    if (count === undefined) {
-      throw new ApiError(
-        'ENOENT',
-        `lease ${name} holds no reference on ID ${id}; take one with POST /v1/ioasids/${id}/refs`,
-      );
-    }
-    if (count === 1) lease.refs.delete(id);
-    else lease.refs.set(id, count - 1);
-    this.#tracker.touchLeaseRef(name, id);
-    return this.#put(id);
+    return this.#leaseOps.dropRef(caller, id, name);
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
@@ -567,27 +451,13 @@ export class Engine {
   /** A destroyed set's secret stops working at once; its leases (which hold no references) end. */
   #setGone(sid: number): void {
     this.#credentials.remove(sid);
-    for (const lease of this.#leases.ownedBy(sid)) this.#dropLease(lease);
+    this.#leaseOps.dropOwnedBy(sid);
   }
 
-  /** Drops every reference of a lease and deletes it; returns the IDs that were released. */
-  #dropLease(lease: Lease): number[] {
-    const released: number[] = [];
-    this.#leases.delete(lease.lease);
-    this.#tracker.touchLease(lease.lease);
-    for (const [id, count] of lease.refs) {
-      for (let i = 0; i < count; i++) {
-        if (this.#put(id)) released.push(id);
-      }
-    }
-    lease.refs.clear();
-    return released;
-  }
-
+  /** A lease was not kept alive: ends it, unless the engine has stopped (then it lives on in the store). */
   #expire(lease: Lease): void {
     if (this.stopped) return;
-    const released = this.#dropLease(lease).sort((a, b) => a - b);
-    this.#tracker.record('lease-expired', null, lease.sid, null, { lease: lease.lease, released });
+    const released = this.#leaseOps.expire(lease);
     this.#log.info({ lease: lease.lease, sid: lease.sid, released: released.length }, 'lease expired');
     this.#queue.schedule();
   }
@@ -606,19 +476,12 @@ export class Engine {
   #committed(batch: StoreBatch, oldestSeq: number, waiters: number, seconds: number): void {
     this.#hub.publish(batch.events, oldestSeq);
     if (this.#commitListeners.length === 0) return;
-    const rows =
-      1 +
-      batch.sets.upsert.length +
-      batch.sets.remove.length +
-      batch.chunks.upsert.length +
-      batch.chunks.remove.length +
-      batch.data.upsert.length +
-      batch.data.remove.length +
-      batch.leases.upsert.length +
-      batch.leases.remove.length +
-      batch.leaseRefs.upsert.length +
-      batch.leaseRefs.remove.length;
-    const info: CommitInfo = { requests: waiters, events: batch.events.length, rows, seconds };
+    const info: CommitInfo = {
+      requests: waiters,
+      events: batch.events.length,
+      rows: countRows(batch),
+      seconds,
+    };
     for (const listener of this.#commitListeners) listener(info);
   }
 
@@ -632,18 +495,6 @@ export class Engine {
     return new ApiError(
       'EAGAIN',
       'the store failed to commit this change, so it is not applied; the server is stopping: retry once it has restarted',
-    );
-  }
-}
-
-/** Throws EINVAL when data's JSON text is over MAX_DATA_BYTES. */
-function checkData(data: unknown): void {
-  if (data === undefined || data === null) return;
-  const bytes = Buffer.byteLength(JSON.stringify(data), 'utf8');
-  if (bytes > MAX_DATA_BYTES) {
-    throw new ApiError(
-      'EINVAL',
-      `data is ${bytes} bytes of JSON, more than the ${MAX_DATA_BYTES} allowed; store a key to your own data instead`,
     );
   }
 }

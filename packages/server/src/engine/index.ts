@@ -2,19 +2,9 @@
 
 export type { CommitMode } from './commit-queue.js';
 export { ADMIN, type Principal } from './credentials.js';
-export {
-  type CommitInfo,
-  DEFAULT_EVENT_RETENTION,
-  Engine,
-  type EngineLog,
-  type EngineOptions,
-  type IdView,
-  type LeaseInfo,
-  type LeaseView,
-  MAX_DATA_BYTES,
-  MAX_LEASE_REFS,
-  RESERVED_EVENT_TYPES,
-  type SetView,
-} from './engine.js';
+export { Engine } from './engine.js';
+export type { EngineLog, EngineOptions } from './engine-options.js';
 export type { EventHub, EventListener } from './event-hub.js';
+export { DEFAULT_EVENT_RETENTION, MAX_DATA_BYTES, MAX_LEASE_REFS, RESERVED_EVENT_TYPES } from './limits.js';
 export { DamagedStoreError } from './rebuild.js';
+export type { CommitInfo, IdView, LeaseInfo, LeaseView, SetView } from './views.js';

@@ -1,0 +1,33 @@
+// How an Engine is opened: its store, the admin credential, the limits it enforces, and where it logs.
+
+import type { Store } from '../store/store.js';
+import type { CommitMode } from './commit-queue.js';
+
+/** The logger the engine writes to (pino's signature). */
+export interface EngineLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+  fatal(fields: object, message: string): void;
+}
+
+/** A logger that drops everything (the default). */
+export const SILENT_LOG: EngineLog = { info() {}, warn() {}, error() {}, fatal() {} };
+
+/** Options of `Engine.open`. */
+export interface EngineOptions {
+  /** Where the state lives. The engine owns it from now on and closes it in `close`. */
+  readonly store: Store;
+  /** The admin credential. */
+  readonly adminToken: string;
+  /** Capacity to install when the store has none (0 or omitted: none). An installed one is kept. */
+  readonly capacity?: number;
+  /** Events kept for resuming streams, at least 1 (default 100,000). */
+  readonly eventRetention?: number;
+  /** `group` (default) or `per-request` (one transaction per request, the benchmark's baseline). */
+  readonly commitMode?: CommitMode;
+  /** Where to log (default: nowhere). */
+  readonly log?: EngineLog;
+  /** Called when a commit fails; memory and disk then differ, so the process must stop. */
+  readonly onFatal: (error: unknown) => void;
+}

@@ -1,0 +1,146 @@
+// The engine's lease operations: creating, keeping alive and deleting leases, and the ID references
+// they hold. A lease's references keep their IDs from being released; dropping the last one releases it.
+
+import { IoasidError, type IoasidSpace } from 'ioasid';
+import { ApiError } from '../api-error.js';
+import { requireId, requireLease } from './access.js';
+import type { ChangeTracker } from './change-tracker.js';
+import type { Principal } from './credentials.js';
+import type { Lease, LeaseTable } from './lease-table.js';
+import { MAX_LEASE_REFS } from './limits.js';
+import type { LeaseInfo, LeaseView } from './views.js';
+
+/** What the lease operations work on, shared with the engine. */
+export interface LeaseOperationsContext {
+  readonly space: IoasidSpace;
+  readonly leases: LeaseTable;
+  readonly tracker: ChangeTracker;
+  /**
+   * Drops one reference on an ID and handles what that releases (the ID, and with it a dying set).
+   * @returns whether the ID was released
+   */
+  readonly put: (id: number) => boolean;
+}
+
+/**
+ * Leases and their references over the engine's allocator. Every method changes memory synchronously and
+ * marks what changed in the tracker; the engine commits it.
+ */
+export class LeaseOperations {
+  readonly #space: IoasidSpace;
+  readonly #leases: LeaseTable;
+  readonly #tracker: ChangeTracker;
+  readonly #put: (id: number) => boolean;
+
+  /** @param context the allocator, lease table and change tracker shared with the engine */
+  constructor(context: LeaseOperationsContext) {
+    this.#space = context.space;
+    this.#leases = context.leases;
+    this.#tracker = context.tracker;
+    this.#put = context.put;
+  }
+
+  /** Creates a lease owned by the caller and returns its name and TTL. */
+  create(caller: Principal, ttlMs: number): LeaseView {
+    const lease = this.#leases.add(caller.kind === 'admin' ? null : caller.sid, ttlMs);
+    this.#tracker.touchLease(lease.lease);
+    return { lease: lease.lease, ttlMs };
+  }
+
+  /** Returns every lease with its references, ordered by name (no access check). */
+  list(): LeaseInfo[] {
+    return Array.from(this.#leases.all(), (l) => ({
+      lease: l.lease,
+      sid: l.sid,
+      ttlMs: l.ttlMs,
+      refs: Array.from(l.refs.entries()).sort((a, b) => a[0] - b[0]),
+    })).sort((a, b) => (a.lease < b.lease ? -1 : a.lease > b.lease ? 1 : 0));
+  }
+
+  /** Restarts a lease's TTL and returns its name and TTL. @throws ENOENT; EACCES */
+  keepalive(caller: Principal, name: string): LeaseView {
+    const lease = requireLease(this.#leases, caller, name);
+    this.#leases.keepalive(name);
+    return { lease: name, ttlMs: lease.ttlMs };
+  }
+
+  /** Drops every reference a lease holds and deletes it (no event). @throws ENOENT; EACCES */
+  delete(caller: Principal, name: string): void {
+    const lease = requireLease(this.#leases, caller, name);
+    this.drop(lease);
+  }
+
+  /**
+   * Takes a reference on an ID for a lease: the ID is not released before the reference is dropped
+   * or the lease ends. A set's lease may only reference that set's IDs. Mirrors `ioasid_get()`.
+   * @throws ENOENT; EACCES; EBUSY free-pending; ENOSPC the lease holds the most references allowed
+   */
+  takeRef(caller: Principal, id: number, name: string): void {
+    const lease = requireLease(this.#leases, caller, name);
+    requireId(this.#space, caller, id);
+    let held = 0;
+    for (const count of lease.refs.values()) held += count;
+    if (held >= MAX_LEASE_REFS) {
+      throw new IoasidError(
+        'ENOSPC',
+        `lease ${name} holds ${held} references, the most one lease may hold; drop some or use another lease`,
+      );
+    }
+    this.#space.get(id, lease.sid ?? -1);
+    lease.refs.set(id, (lease.refs.get(id) ?? 0) + 1);
+    this.#tracker.touchId(id);
+    this.#tracker.touchLeaseRef(name, id);
+  }
+
+  /**
+   * Drops one reference a lease holds on an ID. Mirrors `ioasid_put()`.
+   * @returns whether that released the ID
+   * @throws ENOENT the lease holds no reference on it; EACCES
+   */
+  dropRef(caller: Principal, id: number, name: string): boolean {
+    const lease = requireLease(this.#leases, caller, name);
+    const count = lease.refs.get(id);
+    if (count === undefined) {
+      throw new ApiError(
+        'ENOENT',
+        `lease ${name} holds no reference on ID ${id}; take one with POST /v1/ioasids/${id}/refs`,
+      );
+    }
+    if (count === 1) lease.refs.delete(id);
+    else lease.refs.set(id, count - 1);
+    this.#tracker.touchLeaseRef(name, id);
+    return this.#put(id);
+  }
+
+  /**
+   * Drops every reference of a lease and deletes it (deletion, expiry, or the end of its set).
+   * @returns the IDs that were released, in the order they were released
+   */
+  drop(lease: Lease): number[] {
+    const released: number[] = [];
+    this.#leases.delete(lease.lease);
+    this.#tracker.touchLease(lease.lease);
+    for (const [id, count] of lease.refs) {
+      for (let i = 0; i < count; i++) {
+        if (this.#put(id)) released.push(id);
+      }
+    }
+    lease.refs.clear();
+    return released;
+  }
+
+  /** Ends the leases created by set `sid` (the set is gone; they hold no references by then). */
+  dropOwnedBy(sid: number): void {
+    for (const lease of this.#leases.ownedBy(sid)) this.drop(lease);
+  }
+
+  /**
+   * Ends a lease that was not kept alive: drops its references and records one `lease-expired` event.
+   * @returns the released IDs, ascending
+   */
+  expire(lease: Lease): number[] {
+    const released = this.drop(lease).sort((a, b) => a - b);
+    this.#tracker.record('lease-expired', null, lease.sid, null, { lease: lease.lease, released });
+    return released;
+  }
+}

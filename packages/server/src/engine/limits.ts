@@ -1,0 +1,41 @@
+// The server's own limits, beyond the core's rules: event retention, the size of an ID's data, the
+// references one lease may hold, and the event types remote clients may not publish.
+
+import { ApiError } from '../api-error.js';
+
+/** Default number of events kept for resuming streams. */
+export const DEFAULT_EVENT_RETENTION = 100_000;
+/** Largest JSON text of an ID's data, in bytes. */
+export const MAX_DATA_BYTES = 4096;
+/** Most references one lease may hold in total. */
+export const MAX_LEASE_REFS = 65_536;
+/** Event types `notify` may not publish: the server's own. */
+export const RESERVED_EVENT_TYPES: readonly string[] = ['alloc', 'free', 'reset', 'lease-expired'];
+
+/**
+ * Checks the size of an ID's data (undefined and null always pass).
+ * @throws EINVAL (ApiError) when its JSON text is over MAX_DATA_BYTES
+ */
+export function checkData(data: unknown): void {
+  if (data === undefined || data === null) return;
+  const bytes = Buffer.byteLength(JSON.stringify(data), 'utf8');
+  if (bytes > MAX_DATA_BYTES) {
+    throw new ApiError(
+      'EINVAL',
+      `data is ${bytes} bytes of JSON, more than the ${MAX_DATA_BYTES} allowed; store a key to your own data instead`,
+    );
+  }
+}
+
+/**
+ * Checks that `type` is not one of the server's own event types.
+ * @throws EINVAL (ApiError) for a type in RESERVED_EVENT_TYPES
+ */
+export function checkEventType(type: string): void {
+  if (RESERVED_EVENT_TYPES.includes(type)) {
+    throw new ApiError(
+      'EINVAL',
+      `event type "${type}" is reserved for the server's own events (${RESERVED_EVENT_TYPES.join(', ')}); choose another`,
+    );
+  }
+}

@@ -1,0 +1,48 @@
+// What the engine hands back to its callers: sets, IDs and leases as the HTTP API shows them, and what a
+// commit listener (the metrics) learns about each committed batch.
+
+import type { IoasidState } from 'ioasid';
+
+/** A set as the API shows it. */
+export interface SetView {
+  sid: number;
+  owner: string | null;
+  quota: number;
+  count: number;
+  dying: boolean;
+}
+
+/** An ID as the API shows it. */
+export interface IdView {
+  id: number;
+  sid: number;
+  state: IoasidState;
+  spid: number | null;
+  data: unknown;
+}
+
+/** A lease as the API shows it. */
+export interface LeaseView {
+  lease: string;
+  ttlMs: number;
+}
+
+/** A lease with its references, for inspection. */
+export interface LeaseInfo {
+  lease: string;
+  /** The creating set, null for the admin. */
+  sid: number | null;
+  ttlMs: number;
+  /** `[id, count]` pairs, ascending by ID. */
+  refs: [number, number][];
+}
+
+/** What a commit listener learns about each committed batch. */
+export interface CommitInfo {
+  /** Requests whose replies waited for this batch. */
+  readonly requests: number;
+  readonly events: number;
+  /** State rows written or deleted (events not counted). */
+  readonly rows: number;
+  readonly seconds: number;
+}
