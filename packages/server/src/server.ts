@@ -33,6 +33,8 @@ export interface ServerConfig {
   readonly adminToken?: string;
   /** Events kept for resuming streams (default 100,000). */
   readonly eventRetention?: number;
+  /** Most references one lease may hold in total (default 65,536). */
+  readonly maxLeaseRefs?: number;
   /** `group` (default) or `per-request`: one fsync'd transaction per request, for comparison. */
   readonly commitMode?: CommitMode;
   /** A pino logger; false for none; omitted: JSON lines on standard error at level info. */
@@ -82,6 +84,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       adminToken: admin.token,
       capacity: config.capacity ?? DEFAULT_CAPACITY,
       eventRetention: config.eventRetention,
+      maxLeaseRefs: config.maxLeaseRefs,
       commitMode: config.commitMode,
       log: logger || undefined,
       onFatal: config.onFatal,

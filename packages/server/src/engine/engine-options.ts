@@ -24,6 +24,8 @@ export interface EngineOptions {
   readonly capacity?: number;
   /** Events kept for resuming streams, at least 1 (default 100,000). */
   readonly eventRetention?: number;
+  /** Most references one lease may hold in total, at least 1 (default 65,536). */
+  readonly maxLeaseRefs?: number;
   /** `group` (default) or `per-request` (one transaction per request, the benchmark's baseline). */
   readonly commitMode?: CommitMode;
   /** Where to log (default: nowhere). */

@@ -14,7 +14,7 @@ import { EventHub } from './event-hub.js';
 import { IdImage } from './id-image.js';
 import { LeaseOperations } from './lease-operations.js';
 import { type Lease, LeaseTable } from './lease-table.js';
-import { checkData, checkEventType, DEFAULT_EVENT_RETENTION } from './limits.js';
+import { checkData, checkEventType, DEFAULT_EVENT_RETENTION, limitOption, MAX_LEASE_REFS } from './limits.js';
 import { isNotFound, rebuild } from './rebuild.js';
 import type { CommitInfo, IdView, LeaseInfo, LeaseView, SetView } from './views.js';
 
@@ -45,10 +45,8 @@ export class Engine {
     this.#store = options.store;
     this.#log = options.log ?? SILENT_LOG;
     this.#onFatal = options.onFatal;
-    this.#retention = options.eventRetention ?? DEFAULT_EVENT_RETENTION;
-    if (!Number.isSafeInteger(this.#retention) || this.#retention < 1) {
-      throw new RangeError(`eventRetention ${this.#retention} must be an integer >= 1`);
-    }
+    this.#retention = limitOption('eventRetention', options.eventRetention, DEFAULT_EVENT_RETENTION);
+    const maxLeaseRefs = limitOption('maxLeaseRefs', options.maxLeaseRefs, MAX_LEASE_REFS);
     this.#image = new IdImage();
     this.#credentials = new Credentials(options.adminToken);
     this.#leases = new LeaseTable((lease) => this.#expire(lease));
@@ -64,6 +62,7 @@ export class Engine {
       space,
       leases: this.#leases,
       tracker: this.#tracker,
+      maxRefs: maxLeaseRefs,
       put: (id) => this.#put(id),
     });
     this.#hub = new EventHub(nextSeq - 1, snapshot.oldestSeq);

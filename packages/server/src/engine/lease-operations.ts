@@ -7,7 +7,6 @@ import { requireId, requireLease } from './access.js';
 import type { ChangeTracker } from './change-tracker.js';
 import type { Principal } from './credentials.js';
 import type { Lease, LeaseTable } from './lease-table.js';
-import { MAX_LEASE_REFS } from './limits.js';
 import type { LeaseInfo, LeaseView } from './views.js';
 
 /** What the lease operations work on, shared with the engine. */
@@ -15,6 +14,8 @@ export interface LeaseOperationsContext {
   readonly space: IoasidSpace;
   readonly leases: LeaseTable;
   readonly tracker: ChangeTracker;
+  /** Most references one lease may hold in total. */
+  readonly maxRefs: number;
   /**
    * Drops one reference on an ID and handles what that releases (the ID, and with it a dying set).
    * @returns whether the ID was released
@@ -30,6 +31,7 @@ export class LeaseOperations {
   readonly #space: IoasidSpace;
   readonly #leases: LeaseTable;
   readonly #tracker: ChangeTracker;
+  readonly #maxRefs: number;
   readonly #put: (id: number) => boolean;
 
   /** @param context the allocator, lease table and change tracker shared with the engine */
@@ -37,6 +39,7 @@ export class LeaseOperations {
     this.#space = context.space;
     this.#leases = context.leases;
     this.#tracker = context.tracker;
+    this.#maxRefs = context.maxRefs;
     this.#put = context.put;
   }
 
@@ -78,16 +81,14 @@ export class LeaseOperations {
   takeRef(caller: Principal, id: number, name: string): void {
     const lease = requireLease(this.#leases, caller, name);
     requireId(this.#space, caller, id);
-    let held = 0;
-    for (const count of lease.refs.values()) held += count;
-    if (held >= MAX_LEASE_REFS) {
+    if (lease.held >= this.#maxRefs) {
       throw new IoasidError(
         'ENOSPC',
-        `lease ${name} holds ${held} references, the most one lease may hold; drop some or use another lease`,
+        `lease ${name} holds ${lease.held} references, the most one lease may hold; drop some or use another lease`,
       );
     }
     this.#space.get(id, lease.sid ?? -1);
-    lease.refs.set(id, (lease.refs.get(id) ?? 0) + 1);
+    this.#leases.addRef(lease, id);
     this.#tracker.touchId(id);
     this.#tracker.touchLeaseRef(name, id);
   }
@@ -99,15 +100,12 @@ export class LeaseOperations {
    */
   dropRef(caller: Principal, id: number, name: string): boolean {
     const lease = requireLease(this.#leases, caller, name);
-    const count = lease.refs.get(id);
-    if (count === undefined) {
+    if (!this.#leases.dropRef(lease, id)) {
       throw new ApiError(
         'ENOENT',
         `lease ${name} holds no reference on ID ${id}; take one with POST /v1/ioasids/${id}/refs`,
       );
     }
-    if (count === 1) lease.refs.delete(id);
-    else lease.refs.set(id, count - 1);
     this.#tracker.touchLeaseRef(name, id);
     return this.#put(id);
   }
@@ -118,14 +116,15 @@ export class LeaseOperations {
    */
   drop(lease: Lease): number[] {
     const released: number[] = [];
-    this.#leases.delete(lease.lease);
+    // Deleted first: a put that destroys the lease's set ends that set's leases, and this one must no
+    // longer be among them.
+    const refs = this.#leases.delete(lease.lease);
     this.#tracker.touchLease(lease.lease);
-    for (const [id, count] of lease.refs) {
+    for (const [id, count] of refs) {
       for (let i = 0; i < count; i++) {
         if (this.#put(id)) released.push(id);
       }
     }
-    lease.refs.clear();
     return released;
   }
 

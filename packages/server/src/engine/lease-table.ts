@@ -1,5 +1,6 @@
 // Leases: named holders of ID references with a time to live, renewed by keepalive.
-// Each lease has one unref'd timer; a restart gives every lease its full TTL again.
+// Each lease has one unref'd timer; a restart gives every lease its full TTL again. References change
+// only through the table, which keeps each lease's total so that limit checks never sum the map.
 
 import { randomBytes } from 'node:crypto';
 
@@ -9,11 +10,15 @@ export interface Lease {
   /** The set whose secret created it, or null for the admin. Its references stay inside that set. */
   readonly sid: number | null;
   readonly ttlMs: number;
-  /** ID → references held on it. */
-  readonly refs: Map<number, number>;
+  /** ID → references held on it (change it through the table: addRef, dropRef, restoreRef). */
+  readonly refs: ReadonlyMap<number, number>;
+  /** References held in total: the sum of `refs`, kept up to date by the table. */
+  readonly held: number;
 }
 
 interface Entry extends Lease {
+  refs: Map<number, number>;
+  held: number;
   timer: NodeJS.Timeout | null;
 }
 
@@ -43,7 +48,7 @@ export class LeaseTable {
 
   /** Creates a lease (named randomly unless `name` is given, at restart) and starts its timer if running. */
   add(sid: number | null, ttlMs: number, name: string = newLeaseName()): Lease {
-    const entry: Entry = { lease: name, sid, ttlMs, refs: new Map(), timer: null };
+    const entry: Entry = { lease: name, sid, ttlMs, refs: new Map(), held: 0, timer: null };
     this.#leases.set(name, entry);
     if (this.#running) this.#arm(entry);
     return entry;
@@ -60,12 +65,49 @@ export class LeaseTable {
     if (entry?.timer) entry.timer.refresh();
   }
 
-  /** Removes a lease and stops its timer (its references must have been dropped by the caller). */
-  delete(name: string): void {
+  /**
+   * Removes a lease and stops its timer. The lease is left holding nothing.
+   * @returns the references it held (ID → count), which the caller must drop on the IDs; empty when the
+   * lease does not exist
+   */
+  delete(name: string): ReadonlyMap<number, number> {
     const entry = this.#leases.get(name);
-    if (entry === undefined) return;
+    if (entry === undefined) return new Map();
     if (entry.timer !== null) clearTimeout(entry.timer);
     this.#leases.delete(name);
+    const refs = entry.refs;
+    entry.refs = new Map();
+    entry.held = 0;
+    return refs;
+  }
+
+  /** Records one more reference of `lease` (a live lease of this table) on ID `id` (the caller took it on the ID). */
+  addRef(lease: Lease, id: number): void {
+    const entry = lease as Entry;
+    entry.refs.set(id, (entry.refs.get(id) ?? 0) + 1);
+    entry.held++;
+  }
+
+  /**
+   * Records that `lease` (a live lease of this table) dropped one reference on ID `id` (the caller drops it
+   * on the ID).
+   * @returns false, changing nothing, when the lease holds no reference on `id`
+   */
+  dropRef(lease: Lease, id: number): boolean {
+    const entry = lease as Entry;
+    const count = entry.refs.get(id);
+    if (count === undefined) return false;
+    if (count === 1) entry.refs.delete(id);
+    else entry.refs.set(id, count - 1);
+    entry.held--;
+    return true;
+  }
+
+  /** Sets the references of `lease` on ID `id` to a stored `count` >= 1 (restart). */
+  restoreRef(lease: Lease, id: number, count: number): void {
+    const entry = lease as Entry;
+    entry.held += count - (entry.refs.get(id) ?? 0);
+    entry.refs.set(id, count);
   }
 
   /** Every lease created by set `sid`. */

@@ -7,7 +7,7 @@ import { ApiError } from '../api-error.js';
 export const DEFAULT_EVENT_RETENTION = 100_000;
 /** Largest JSON text of an ID's data, in bytes. */
 export const MAX_DATA_BYTES = 4096;
-/** Most references one lease may hold in total. */
+/** Most references one lease may hold in total, unless `maxLeaseRefs` says otherwise. */
 export const MAX_LEASE_REFS = 65_536;
 /** Event types `notify` may not publish: the server's own. */
 export const RESERVED_EVENT_TYPES: readonly string[] = ['alloc', 'free', 'reset', 'lease-expired'];
@@ -38,4 +38,17 @@ export function checkEventType(type: string): void {
       `event type "${type}" is reserved for the server's own events (${RESERVED_EVENT_TYPES.join(', ')}); choose another`,
     );
   }
+}
+
+/**
+ * Returns the value of a numeric limit option, or `fallback` when it is omitted.
+ * @param name the option's name, for the message
+ * @throws RangeError when the value is not an integer >= 1
+ */
+export function limitOption(name: string, value: number | undefined, fallback: number): number {
+  const limit = value ?? fallback;
+  if (!Number.isSafeInteger(limit) || limit < 1) {
+    throw new RangeError(`${name} ${limit} must be an integer >= 1`);
+  }
+  return limit;
 }

@@ -59,7 +59,7 @@ export function rebuild(snapshot: StoreSnapshot, targets: RebuildTargets): Rebui
   for (const row of snapshot.leaseRefs) {
     const lease = leases.get(row.lease);
     if (lease === undefined) throw new DamagedStoreError(`references of unknown lease ${row.lease}`);
-    lease.refs.set(row.id, row.count);
+    leases.restoreRef(lease, row.id, row.count);
     leaseRefs.set(row.id, (leaseRefs.get(row.id) ?? 0) + row.count);
   }
 
