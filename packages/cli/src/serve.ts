@@ -6,6 +6,8 @@ import {
   DEFAULT_CAPACITY,
   DEFAULT_EVENT_RETENTION,
   DEFAULT_HOST,
+  DEFAULT_MAX_ADMIN_LEASES,
+  DEFAULT_MAX_LEASES_PER_SET,
   DEFAULT_PORT,
   startServer,
 } from '@ioasid/server';
@@ -30,8 +32,13 @@ interface ServeOptions {
   dataDir: string;
   capacity: number | string;
   eventRetention: number | string;
+  maxLeasesPerSet: number | string;
+  maxAdminLeases: number | string;
   logLevel: string;
 }
+
+/** Largest value of the count flags (retention, lease limits). */
+const MAX_COUNT = 1_000_000_000;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -50,7 +57,9 @@ export function addServeCommand(program: Command, context: CliContext): void {
   const env = context.env;
   const port = integer('--port', 0, 65535);
   const capacity = integer('--capacity', 0, 0xffffffff);
-  const retention = integer('--event-retention', 1, 1_000_000_000);
+  const retention = integer('--event-retention', 1, MAX_COUNT);
+  const setLeases = integer('--max-leases-per-set', 1, MAX_COUNT);
+  const adminLeases = integer('--max-admin-leases', 1, MAX_COUNT);
   program
     .command('serve')
     .description('run the allocator as an HTTP service with a durable SQLite store')
@@ -77,6 +86,18 @@ export function addServeCommand(program: Command, context: CliContext): void {
       'events kept for resuming streams (env IOASID_EVENT_RETENTION)',
       retention,
       env.IOASID_EVENT_RETENTION ?? DEFAULT_EVENT_RETENTION,
+    )
+    .option(
+      '--max-leases-per-set <leases>',
+      "live leases one set's secret may hold (env IOASID_MAX_LEASES_PER_SET)",
+      setLeases,
+      env.IOASID_MAX_LEASES_PER_SET ?? DEFAULT_MAX_LEASES_PER_SET,
+    )
+    .option(
+      '--max-admin-leases <leases>',
+      'live leases the admin token may hold (env IOASID_MAX_ADMIN_LEASES)',
+      adminLeases,
+      env.IOASID_MAX_ADMIN_LEASES ?? DEFAULT_MAX_ADMIN_LEASES,
     )
     .option(
       '--log-level <level>',
@@ -106,7 +127,9 @@ async function serve(options: ServeOptions, context: CliContext): Promise<void> 
     port: fromEnv(options.port, 'IOASID_PORT', 0, 65535),
     dataDir: options.dataDir,
     capacity: fromEnv(options.capacity, 'IOASID_CAPACITY', 0, 0xffffffff),
-    eventRetention: fromEnv(options.eventRetention, 'IOASID_EVENT_RETENTION', 1, 1_000_000_000),
+    eventRetention: fromEnv(options.eventRetention, 'IOASID_EVENT_RETENTION', 1, MAX_COUNT),
+    maxLeasesPerSet: fromEnv(options.maxLeasesPerSet, 'IOASID_MAX_LEASES_PER_SET', 1, MAX_COUNT),
+    maxAdminLeases: fromEnv(options.maxAdminLeases, 'IOASID_MAX_ADMIN_LEASES', 1, MAX_COUNT),
     adminToken: context.env.IOASID_ADMIN_TOKEN,
     logger,
     onFatal: () => {

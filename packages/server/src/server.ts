@@ -35,6 +35,10 @@ export interface ServerConfig {
   readonly eventRetention?: number;
   /** Most references one lease may hold in total (default 65,536). */
   readonly maxLeaseRefs?: number;
+  /** Most live leases one set's secret may have created (default 1,024). */
+  readonly maxLeasesPerSet?: number;
+  /** Most live leases the admin may have created (default 65,536). */
+  readonly maxAdminLeases?: number;
   /** `group` (default) or `per-request`: one fsync'd transaction per request, for comparison. */
   readonly commitMode?: CommitMode;
   /** A pino logger; false for none; omitted: JSON lines on standard error at level info. */
@@ -85,6 +89,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       capacity: config.capacity ?? DEFAULT_CAPACITY,
       eventRetention: config.eventRetention,
       maxLeaseRefs: config.maxLeaseRefs,
+      maxLeasesPerSet: config.maxLeasesPerSet,
+      maxAdminLeases: config.maxAdminLeases,
       commitMode: config.commitMode,
       log: logger || undefined,
       onFatal: config.onFatal,

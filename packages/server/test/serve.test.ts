@@ -69,6 +69,28 @@ describe('ioasid serve', () => {
     await flags.exited;
   });
 
+  it('limits the leases per set and of the admin from flags and variables, flags winning', async () => {
+    const env = {
+      IOASID_ADMIN_TOKEN: 'env-admin-token-0123456789',
+      IOASID_MAX_LEASES_PER_SET: '5',
+      IOASID_MAX_ADMIN_LEASES: '1',
+    };
+    const served = await spawnServe(
+      ['--port', '0', '--data-dir', tempDir(), '--max-leases-per-set', '1'],
+      env,
+    );
+    const admin = client(served.url, env.IOASID_ADMIN_TOKEN);
+    const set = client(served.url, (await admin.post('/v1/sets', { owner: 'vm', quota: 1 })).body.secret);
+    for (const api of [set, admin]) {
+      expect((await api.post('/v1/leases', { ttlMs: 60_000 })).status).toBe(201);
+      const refused = await api.post('/v1/leases', { ttlMs: 60_000 });
+      expect([refused.status, refused.body.error.code]).toEqual([409, 'ENOSPC']);
+      expect(refused.body.error.message).toContain('holds 1 leases and may hold at most 1');
+    }
+    served.child.kill('SIGTERM');
+    await served.exited;
+  });
+
   it('refuses bad flags and variables with a message naming them', async () => {
     const badFlag = await runCli(['serve', '--port', 'http']);
     expect(badFlag.code).toBe(1);
@@ -79,6 +101,14 @@ describe('ioasid serve', () => {
     const badRetention = await runCli(['serve', '--event-retention', '0']);
     expect(badRetention.code).toBe(1);
     expect(badRetention.stderr).toMatch(/--event-retention must be an integer from 1/);
+    const badLeases = await runCli(['serve', '--max-leases-per-set', '0']);
+    expect(badLeases.code).toBe(1);
+    expect(badLeases.stderr).toMatch(/--max-leases-per-set must be an integer from 1 to 1000000000, not "0"/);
+    const badAdminLeases = await runCli(['serve', '--port', '0', '--data-dir', tempDir()], {
+      IOASID_MAX_ADMIN_LEASES: 'many',
+    });
+    expect(badAdminLeases.code).toBe(1);
+    expect(badAdminLeases.stderr).toMatch(/IOASID_MAX_ADMIN_LEASES must be an integer from 1 to 1000000000/);
     const badToken = await runCli(['serve', '--port', '0', '--data-dir', tempDir()], {
       IOASID_ADMIN_TOKEN: 'short',
     });

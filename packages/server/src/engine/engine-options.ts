@@ -26,6 +26,10 @@ export interface EngineOptions {
   readonly eventRetention?: number;
   /** Most references one lease may hold in total, at least 1 (default 65,536). */
   readonly maxLeaseRefs?: number;
+  /** Most live leases one set's secret may have created, at least 1 (default 1,024). */
+  readonly maxLeasesPerSet?: number;
+  /** Most live leases the admin may have created, at least 1 (default 65,536). */
+  readonly maxAdminLeases?: number;
   /** `group` (default) or `per-request` (one transaction per request, the benchmark's baseline). */
   readonly commitMode?: CommitMode;
   /** Where to log (default: nowhere). */

@@ -14,7 +14,15 @@ import { EventHub } from './event-hub.js';
 import { IdImage } from './id-image.js';
 import { LeaseOperations } from './lease-operations.js';
 import { type Lease, LeaseTable } from './lease-table.js';
-import { checkData, checkEventType, DEFAULT_EVENT_RETENTION, limitOption, MAX_LEASE_REFS } from './limits.js';
+import {
+  checkData,
+  checkEventType,
+  DEFAULT_EVENT_RETENTION,
+  DEFAULT_MAX_ADMIN_LEASES,
+  DEFAULT_MAX_LEASES_PER_SET,
+  limitOption,
+  MAX_LEASE_REFS,
+} from './limits.js';
 import { isNotFound, rebuild } from './rebuild.js';
 import type { CommitInfo, IdView, LeaseInfo, LeaseView, SetView } from './views.js';
 
@@ -46,7 +54,13 @@ export class Engine {
     this.#log = options.log ?? SILENT_LOG;
     this.#onFatal = options.onFatal;
     this.#retention = limitOption('eventRetention', options.eventRetention, DEFAULT_EVENT_RETENTION);
-    const maxLeaseRefs = limitOption('maxLeaseRefs', options.maxLeaseRefs, MAX_LEASE_REFS);
+    const maxRefs = limitOption('maxLeaseRefs', options.maxLeaseRefs, MAX_LEASE_REFS);
+    const maxLeasesPerSet = limitOption(
+      'maxLeasesPerSet',
+      options.maxLeasesPerSet,
+      DEFAULT_MAX_LEASES_PER_SET,
+    );
+    const maxAdminLeases = limitOption('maxAdminLeases', options.maxAdminLeases, DEFAULT_MAX_ADMIN_LEASES);
     this.#image = new IdImage();
     this.#credentials = new Credentials(options.adminToken);
     this.#leases = new LeaseTable((lease) => this.#expire(lease));
@@ -62,7 +76,9 @@ export class Engine {
       space,
       leases: this.#leases,
       tracker: this.#tracker,
-      maxRefs: maxLeaseRefs,
+      maxRefs,
+      maxLeasesPerSet,
+      maxAdminLeases,
       put: (id) => this.#put(id),
     });
     this.#hub = new EventHub(nextSeq - 1, snapshot.oldestSeq);
@@ -350,7 +366,10 @@ export class Engine {
 
   // ---- leases -------------------------------------------------------------------------------
 
-  /** Creates a lease owned by the caller and returns its name and TTL. */
+  /**
+   * Creates a lease owned by the caller and returns its name and TTL.
+   * @throws ENOSPC the caller already has the most live leases its credential may have
+   */
   createLease(caller: Principal, ttlMs: number): LeaseView {
     return this.#leaseOps.create(caller, ttlMs);
   }

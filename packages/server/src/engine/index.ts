@@ -5,6 +5,13 @@ export { ADMIN, type Principal } from './credentials.js';
 export { Engine } from './engine.js';
 export type { EngineLog, EngineOptions } from './engine-options.js';
 export type { EventHub, EventListener } from './event-hub.js';
-export { DEFAULT_EVENT_RETENTION, MAX_DATA_BYTES, MAX_LEASE_REFS, RESERVED_EVENT_TYPES } from './limits.js';
+export {
+  DEFAULT_EVENT_RETENTION,
+  DEFAULT_MAX_ADMIN_LEASES,
+  DEFAULT_MAX_LEASES_PER_SET,
+  MAX_DATA_BYTES,
+  MAX_LEASE_REFS,
+  RESERVED_EVENT_TYPES,
+} from './limits.js';
 export { DamagedStoreError } from './rebuild.js';
 export type { CommitInfo, IdView, LeaseInfo, LeaseView, SetView } from './views.js';

@@ -16,6 +16,10 @@ export interface LeaseOperationsContext {
   readonly tracker: ChangeTracker;
   /** Most references one lease may hold in total. */
   readonly maxRefs: number;
+  /** Most live leases one set's secret may have created. */
+  readonly maxLeasesPerSet: number;
+  /** Most live leases the admin may have created. */
+  readonly maxAdminLeases: number;
   /**
    * Drops one reference on an ID and handles what that releases (the ID, and with it a dying set).
    * @returns whether the ID was released
@@ -32,6 +36,8 @@ export class LeaseOperations {
   readonly #leases: LeaseTable;
   readonly #tracker: ChangeTracker;
   readonly #maxRefs: number;
+  readonly #maxLeasesPerSet: number;
+  readonly #maxAdminLeases: number;
   readonly #put: (id: number) => boolean;
 
   /** @param context the allocator, lease table and change tracker shared with the engine */
@@ -40,12 +46,27 @@ export class LeaseOperations {
     this.#leases = context.leases;
     this.#tracker = context.tracker;
     this.#maxRefs = context.maxRefs;
+    this.#maxLeasesPerSet = context.maxLeasesPerSet;
+    this.#maxAdminLeases = context.maxAdminLeases;
     this.#put = context.put;
   }
 
-  /** Creates a lease owned by the caller and returns its name and TTL. */
+  /**
+   * Creates a lease owned by the caller and returns its name and TTL.
+   * @throws ENOSPC the caller already has the most live leases its credential may have
+   */
   create(caller: Principal, ttlMs: number): LeaseView {
-    const lease = this.#leases.add(caller.kind === 'admin' ? null : caller.sid, ttlMs);
+    const creator = caller.kind === 'admin' ? null : caller.sid;
+    const limit = creator === null ? this.#maxAdminLeases : this.#maxLeasesPerSet;
+    const held = this.#leases.countOwnedBy(creator);
+    if (held >= limit) {
+      const who = creator === null ? 'the admin token' : `the secret of set ${creator}`;
+      throw new ApiError(
+        'ENOSPC',
+        `${who} holds ${held} leases and may hold at most ${limit}; delete leases it no longer uses (DELETE /v1/leases/{lease}) or let them expire, then retry`,
+      );
+    }
+    const lease = this.#leases.add(creator, ttlMs);
     this.#tracker.touchLease(lease.lease);
     return { lease: lease.lease, ttlMs };
   }

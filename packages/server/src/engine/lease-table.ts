@@ -1,6 +1,7 @@
 // Leases: named holders of ID references with a time to live, renewed by keepalive.
 // Each lease has one unref'd timer; a restart gives every lease its full TTL again. References change
-// only through the table, which keeps each lease's total so that limit checks never sum the map.
+// only through the table, which keeps each lease's total so that limit checks never sum the map, and the
+// leases of each creator, so that counting or ending them never scans the table.
 
 import { randomBytes } from 'node:crypto';
 
@@ -33,6 +34,8 @@ export function newLeaseName(): string {
  */
 export class LeaseTable {
   readonly #leases = new Map<string, Entry>();
+  /** Creator (a set ID, or null for the admin) → its leases. Creators without leases have no entry. */
+  readonly #byCreator = new Map<number | null, Set<Entry>>();
   readonly #onExpire: (lease: Lease) => void;
   #running = false;
 
@@ -50,6 +53,9 @@ export class LeaseTable {
   add(sid: number | null, ttlMs: number, name: string = newLeaseName()): Lease {
     const entry: Entry = { lease: name, sid, ttlMs, refs: new Map(), held: 0, timer: null };
     this.#leases.set(name, entry);
+    const owned = this.#byCreator.get(sid);
+    if (owned === undefined) this.#byCreator.set(sid, new Set([entry]));
+    else owned.add(entry);
     if (this.#running) this.#arm(entry);
     return entry;
   }
@@ -75,6 +81,9 @@ export class LeaseTable {
     if (entry === undefined) return new Map();
     if (entry.timer !== null) clearTimeout(entry.timer);
     this.#leases.delete(name);
+    const owned = this.#byCreator.get(entry.sid) as Set<Entry>;
+    owned.delete(entry);
+    if (owned.size === 0) this.#byCreator.delete(entry.sid);
     const refs = entry.refs;
     entry.refs = new Map();
     entry.held = 0;
@@ -110,9 +119,15 @@ export class LeaseTable {
     entry.refs.set(id, count);
   }
 
-  /** Every lease created by set `sid`. */
-  ownedBy(sid: number): Lease[] {
-    return Array.from(this.#leases.values()).filter((lease) => lease.sid === sid);
+  /** Returns every lease created by set `sid` (null: by the admin), a fresh array. */
+  ownedBy(sid: number | null): Lease[] {
+    const owned = this.#byCreator.get(sid);
+    return owned === undefined ? [] : Array.from(owned);
+  }
+
+  /** Returns the number of leases created by set `sid` (null: by the admin). */
+  countOwnedBy(sid: number | null): number {
+    return this.#byCreator.get(sid)?.size ?? 0;
   }
 
   /** Every lease. */

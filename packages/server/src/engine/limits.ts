@@ -1,5 +1,6 @@
 // The server's own limits, beyond the core's rules: event retention, the size of an ID's data, the
-// references one lease may hold, and the event types remote clients may not publish.
+// references one lease may hold, the leases one credential may hold, and the event types remote clients
+// may not publish.
 
 import { ApiError } from '../api-error.js';
 
@@ -9,6 +10,10 @@ export const DEFAULT_EVENT_RETENTION = 100_000;
 export const MAX_DATA_BYTES = 4096;
 /** Most references one lease may hold in total, unless `maxLeaseRefs` says otherwise. */
 export const MAX_LEASE_REFS = 65_536;
+/** Most live leases one set's secret may have created, unless `maxLeasesPerSet` says otherwise. */
+export const DEFAULT_MAX_LEASES_PER_SET = 1024;
+/** Most live leases the admin may have created, unless `maxAdminLeases` says otherwise. */
+export const DEFAULT_MAX_ADMIN_LEASES = 65_536;
 /** Event types `notify` may not publish: the server's own. */
 export const RESERVED_EVENT_TYPES: readonly string[] = ['alloc', 'free', 'reset', 'lease-expired'];
 
