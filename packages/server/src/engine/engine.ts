@@ -4,10 +4,17 @@
 import { INVALID_IOASID, IoasidError, type IoasidEvent, type IoasidSpace, isIoasidError } from 'ioasid';
 import { ApiError } from '../api-error.js';
 import type { EventRecord, Store, StoreBatch } from '../store/store.js';
-import { requireAdmin, requireId, requireSet } from './access.js';
+import { existingSet, requireAdmin, requireExistingSet, requireId, requireSet } from './access.js';
 import { buildBatch, countRows } from './batch-builder.js';
 import { ChangeTracker, GONE, PROBE } from './change-tracker.js';
 import { CommitQueue } from './commit-queue.js';
+import {
+  requireSpid,
+  rewordAlloc,
+  rewordAttachSpid,
+  rewordFindBySpid,
+  rewordSetCreation,
+} from './core-wording.js';
 import { Credentials, type Principal } from './credentials.js';
 import { type EngineLog, type EngineOptions, SILENT_LOG } from './engine-options.js';
 import { EventHub } from './event-hub.js';
@@ -24,7 +31,14 @@ import {
   MAX_LEASE_REFS,
 } from './limits.js';
 import { isNotFound, rebuild } from './rebuild.js';
-import type { CommitInfo, IdView, LeaseInfo, LeaseView, SetView } from './views.js';
+import {
+  type CommitInfo,
+  type IdView,
+  type LeaseInfo,
+  type LeaseView,
+  type SetView,
+  setView,
+} from './views.js';
 
 /**
  * The allocator behind the HTTP API. Every operation is synchronous: it checks access, applies the
@@ -192,36 +206,46 @@ export class Engine {
    */
   createSet(caller: Principal, owner: string, quota: number): SetView & { secret: string } {
     requireAdmin(caller, 'creating a set');
-    const sid = this.#space.allocSet(owner, quota);
+    let sid: number;
+    try {
+      sid = this.#space.allocSet(owner, quota);
+    } catch (error) {
+      throw rewordSetCreation(this.#space, error, owner, quota);
+    }
     return this.#newSet(sid);
   }
 
   /** Creates the system set (admin). @throws EACCES; EINVAL; ENOSPC; EEXIST it exists */
   createSystemSet(caller: Principal, quota: number): SetView & { secret: string } {
     requireAdmin(caller, 'creating the system set');
-    const sid = this.#space.allocSystemSet(quota);
+    let sid: number;
+    try {
+      sid = this.#space.allocSystemSet(quota);
+    } catch (error) {
+      throw rewordSetCreation(this.#space, error, null, quota);
+    }
     this.#tracker.metaDirty = true;
     return this.#newSet(sid);
   }
 
   /** Every set the caller may see: all for the admin, its own for a set secret. */
   listSets(caller: Principal): SetView[] {
-    if (caller.kind === 'admin') return this.#space.listSets().map((s) => this.#setView(s.sid));
-    return [this.#setView(caller.sid)];
+    if (caller.kind === 'admin') return this.#space.listSets().map(setView);
+    return [setView(this.#space.getSet(caller.sid))];
   }
 
   /** One set. @throws EACCES another set's secret; ENOENT unknown set */
   getSet(caller: Principal, sid: number): SetView {
-    requireSet(caller, sid);
-    return this.#setView(sid);
+    return setView(requireExistingSet(this.#space, caller, sid));
   }
 
   /** Changes a set's quota (admin). @throws EACCES; EINVAL below count; ENOENT; ENOSPC */
   adjustSet(caller: Principal, sid: number, quota: number): SetView {
     requireAdmin(caller, 'changing a quota');
+    existingSet(this.#space, sid);
     this.#space.adjustSet(sid, quota);
     this.#tracker.touchSet(sid);
-    return this.#setView(sid);
+    return setView(this.#space.getSet(sid));
   }
 
   /**
@@ -231,7 +255,7 @@ export class Engine {
    */
   freeSet(caller: Principal, sid: number, destroy: boolean): void {
     if (destroy) requireAdmin(caller, 'destroying a set');
-    requireSet(caller, sid);
+    requireExistingSet(this.#space, caller, sid);
     const before = this.#space.listIds(sid);
     this.#space.freeSet(sid, destroy);
     const exists = this.#exists(sid);
@@ -243,14 +267,18 @@ export class Engine {
 
   /** The IDs of a set, ascending. @throws EACCES; ENOENT */
   listIds(caller: Principal, sid: number): number[] {
-    requireSet(caller, sid);
+    requireExistingSet(this.#space, caller, sid);
     return this.#space.listIds(sid);
   }
 
   /** The ID mapped to guest ID `spid` in set `sid`. @throws EACCES; ENOENT */
   findBySpid(caller: Principal, sid: number, spid: number): { id: number } {
-    requireSet(caller, sid);
-    return { id: this.#space.findBySpid(sid, spid) };
+    requireExistingSet(this.#space, caller, sid);
+    try {
+      return { id: this.#space.findBySpid(sid, spid) };
+    } catch (error) {
+      throw rewordFindBySpid(this.#space, error, sid, spid);
+    }
   }
 
   // ---- IDs ----------------------------------------------------------------------------------
@@ -259,7 +287,12 @@ export class Engine {
   alloc(caller: Principal, sid: number, min: number, max: number, data: unknown): number {
     requireSet(caller, sid);
     checkData(data);
-    const id = this.#space.alloc(sid, min, max, data ?? null);
+    let id: number;
+    try {
+      id = this.#space.alloc(sid, min, max, data ?? null);
+    } catch (error) {
+      throw rewordAlloc(this.#space, error, sid);
+    }
     this.#tracker.touchId(id);
     return id;
   }
@@ -279,11 +312,11 @@ export class Engine {
   ): number[] {
     requireSet(caller, sid);
     checkData(data);
-    const set = this.#space.getSet(sid);
+    const set = existingSet(this.#space, sid);
     if (!set.dying && set.count + count > set.quota) {
       throw new IoasidError(
         'ENOSPC',
-        `set ${sid} holds ${set.count} of its quota of ${set.quota} IDs, so ${count} more do not fit; ask for fewer or raise the quota`,
+        `set ${sid} holds ${set.count} of its quota of ${set.quota} IDs, so ${count} more do not fit; ask for fewer or have the admin raise the quota (PATCH /v1/sets/${sid})`,
       );
     }
     const mark = this.#tracker.mark();
@@ -341,14 +374,19 @@ export class Engine {
 
   /** Maps guest ID `spid` to the ID. Emits `bind`. @throws ENOENT; EACCES; EBUSY; EINVAL spid in use */
   attachSpid(caller: Principal, id: number, spid: number): void {
-    requireId(this.#space, caller, id);
-    this.#space.attachSpid(id, spid);
+    const sid = requireId(this.#space, caller, id);
+    try {
+      this.#space.attachSpid(id, spid);
+    } catch (error) {
+      throw rewordAttachSpid(this.#space, error, sid, id, spid);
+    }
     this.#tracker.touchId(id);
   }
 
   /** Removes the ID's guest ID mapping. Emits `unbind`. @throws ENOENT (also: no spid); EACCES */
   detachSpid(caller: Principal, id: number): void {
     requireId(this.#space, caller, id);
+    requireSpid(this.#space, id);
     this.#space.detachSpid(id);
     this.#tracker.touchId(id);
   }
@@ -430,18 +468,7 @@ export class Engine {
   #newSet(sid: number): SetView & { secret: string } {
     const secret = this.#credentials.issue(sid);
     this.#tracker.touchSet(sid);
-    return { ...this.#setView(sid), secret };
-  }
-
-  #setView(sid: number): SetView {
-    const set = this.#space.getSet(sid);
-    return {
-      sid,
-      owner: typeof set.token === 'string' ? set.token : null,
-      quota: set.quota,
-      count: set.count,
-      dying: set.dying,
-    };
+    return { ...setView(this.#space.getSet(sid)), secret };
   }
 
   #exists(sid: number): boolean {

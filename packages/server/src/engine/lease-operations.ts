@@ -3,7 +3,7 @@
 
 import { IoasidError, type IoasidSpace } from 'ioasid';
 import { ApiError } from '../api-error.js';
-import { requireId, requireLease } from './access.js';
+import { requireId, requireLease, requireLeaseMayHold } from './access.js';
 import type { ChangeTracker } from './change-tracker.js';
 import type { Principal } from './credentials.js';
 import type { Lease, LeaseTable } from './lease-table.js';
@@ -101,7 +101,8 @@ export class LeaseOperations {
    */
   takeRef(caller: Principal, id: number, name: string): void {
     const lease = requireLease(this.#leases, caller, name);
-    requireId(this.#space, caller, id);
+    const sid = requireId(this.#space, caller, id);
+    requireLeaseMayHold(lease, id, sid);
     if (lease.held >= this.#maxRefs) {
       throw new IoasidError(
         'ENOSPC',

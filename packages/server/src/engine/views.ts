@@ -1,7 +1,7 @@
 // What the engine hands back to its callers: sets, IDs and leases as the HTTP API shows them, and what a
 // commit listener (the metrics) learns about each committed batch.
 
-import type { IoasidState } from 'ioasid';
+import type { IoasidSetInfo, IoasidState } from 'ioasid';
 
 /** A set as the API shows it. */
 export interface SetView {
@@ -10,6 +10,17 @@ export interface SetView {
   quota: number;
   count: number;
   dying: boolean;
+}
+
+/** Returns a set as the API shows it: its owner when that is a name, else null (the system set). */
+export function setView(set: IoasidSetInfo): SetView {
+  return {
+    sid: set.sid,
+    owner: typeof set.token === 'string' ? set.token : null,
+    quota: set.quota,
+    count: set.count,
+    dying: set.dying,
+  };
 }
 
 /** An ID as the API shows it. */
