@@ -2,6 +2,7 @@
 // request it accepted (the others fail to connect or get 503), then exits 0.
 
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -43,5 +44,25 @@ describe('ioasid serve shutdown', () => {
     expect(ids).toEqual(expect.arrayContaining(acknowledged));
     again.child.kill('SIGTERM');
     await again.exited;
+  });
+
+  it('does not wait for connections that never sent a request, or idle keep-alive ones', async () => {
+    const env = { IOASID_ADMIN_TOKEN: 'graceful-admin-token-0123' };
+    const server = await spawnServe(['--port', '0', '--data-dir', tempDir()], env);
+    const { hostname, port } = new URL(server.url);
+    const silent = connect(Number(port), hostname);
+    await new Promise((resolve) => silent.once('connect', resolve));
+    const silentClosed = new Promise((resolve) => silent.once('close', resolve));
+    // A keep-alive connection left idle after one answered request.
+    expect((await client(server.url, env.IOASID_ADMIN_TOKEN).get('/v1/capacity')).status).toBe(200);
+    server.child.kill('SIGTERM');
+    // Node would keep the silent connection for minutes; the exit must not wait for it.
+    const exit = await Promise.race([
+      server.exited,
+      new Promise((resolve) => setTimeout(() => resolve('still running after 10 s'), 10_000)),
+    ]);
+    silent.destroy();
+    expect(exit).toEqual({ code: 0, signal: null });
+    await silentClosed;
   });
 });

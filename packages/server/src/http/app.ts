@@ -149,14 +149,25 @@ export async function buildApp(options: AppOptions): Promise<App> {
   opsRoutes(app, engine, metrics, () => closing);
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  // Responses not finished yet (event streams included), counted on the raw server: 'close' fires for
+  // every response, also when its client went away, so the count cannot drift.
+  let unfinished = 0;
+  app.server.on('request', (_request, response) => {
+    unfinished++;
+    response.once('close', () => unfinished--);
+  });
   let reaper: NodeJS.Timeout | null = null;
   app.addHook('preClose', (done) => {
     closing = true;
     // Event streams never end by themselves; end them so the server can close.
     for (const stream of streams) stream.close();
-    // Requests in flight finish (and commit) normally; their keep-alive connections would then hold the
-    // close open until the keep-alive timeout, so idle connections are closed as soon as they are idle.
-    reaper = setInterval(() => app.server.closeIdleConnections(), 25);
+    // Requests in flight finish (and commit) normally. Keep-alive connections would hold the close open
+    // until their timeout, and a connection that never sent a request is not "idle" to Node (it would
+    // hold it open indefinitely), so idle ones are closed at once and every one once nothing is in flight.
+    reaper = setInterval(() => {
+      if (unfinished === 0) app.server.closeAllConnections();
+      else app.server.closeIdleConnections();
+    }, 25);
     done();
   });
   app.addHook('onClose', (_instance, done) => {
