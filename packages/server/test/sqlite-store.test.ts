@@ -1,6 +1,6 @@
 // The SQLite store: the shared Store contract, plus what is specific to the file (lock, schema version).
 
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SQLITE_FILE, SqliteStore } from '@ioasid/server';
@@ -65,6 +65,38 @@ describe('SQLite store file', () => {
     expect(db.prepare('SELECT capacity, next_seq FROM meta').get()).toEqual({ capacity: 7, next_seq: 201 });
     expect(db.prepare('SELECT count(*) AS n FROM event_blocks').get()).toEqual({ n: 200 });
     db.close();
+  });
+
+  it('rewinds the WAL under continuous commits instead of letting it grow', async () => {
+    const dir = tempDir();
+    const wal = join(dir, `${SQLITE_FILE}-wal`);
+    const store = SqliteStore.open({ dataDir: dir });
+    await store.load();
+    // The WAL header's checkpoint sequence number (bytes 12-15) goes up each time the WAL is rewound.
+    const rewinds = () => readFileSync(wal).readUInt32BE(12);
+    let commits = 0;
+    const until = performance.now() + 1500;
+    while (performance.now() < until) {
+      commits++;
+      await store.commit({
+        meta: { capacity: 1 << 20, nextSeq: commits + 1, systemSid: -1 },
+        sets: { upsert: [], remove: [] },
+        chunks: { upsert: [{ chunk: commits % 64, records: new Uint8Array(2048).fill(commits) }], remove: [] },
+        data: { upsert: [], remove: [] },
+        leases: { upsert: [], remove: [] },
+        leaseRefs: { upsert: [], remove: [] },
+        events: [{ seq: commits, type: 'alloc', id: commits, sid: 0, spid: null, data: null }],
+        retainFrom: 0,
+      });
+      // Commits come one after another as in the server, which turns the event loop between batches.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Every commit writes at least two pages (4 KiB plus a 24-byte frame header each); a WAL that is
+    // never rewound holds all of them.
+    const written = commits * 2 * (4096 + 24);
+    expect(rewinds(), `${commits} commits`).toBeGreaterThanOrEqual(3);
+    expect(statSync(wal).size, `${commits} commits`).toBeLessThan(written / 2);
+    await store.close();
   });
 
   it('creates the data directory when it does not exist', async () => {

@@ -1,5 +1,6 @@
 // The embedded database: one SQLite file in WAL mode with synchronous=FULL (each commit fsyncs the WAL),
-// written by one process; checkpoints run on a background connection so commits never wait for them.
+// written by one process. A background connection does the bulk of the checkpointing; the writer finishes
+// it between commits, so the WAL is rewound and stays small under continuous load.
 
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,12 +21,18 @@ import type {
   StoreBatch,
   StoreSnapshot,
 } from './store.js';
-import { startCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
+import { CHECKPOINT_INTERVAL_MS, startCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 const require = createRequire(import.meta.url);
 
 /** Name of the database file inside the data directory. */
 export const SQLITE_FILE = 'ioasid.sqlite';
+
+/** Size the WAL file is truncated to when it is rewound after growing past it (a burst), in bytes. */
+export const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
+/** Failed checkpoint messages kept for inspection (the oldest are dropped). */
+const MAX_CHECKPOINT_ERRORS = 100;
 
 /** Options of opening the SQLite store. */
 export interface SqliteStoreOptions {
@@ -37,10 +44,14 @@ type Row = unknown[];
 
 /**
  * The SQLite database behind SqliteStore, with synchronous methods mirroring `Store`. `synchronous = FULL`
- * in WAL mode: a commit returns once its WAL frames are fsync'd. Automatic checkpoints are off; a worker
- * thread checkpoints in the background (wal-checkpointer.ts), because a checkpoint inside a commit stalled
- * it for several milliseconds every few hundred commits. A lock file (sqlite-lock.ts) keeps a second
- * server off the same data directory.
+ * in WAL mode: a commit returns once its WAL frames are fsync'd. Automatic checkpoints are off, because a
+ * whole checkpoint inside a commit stalled it for several milliseconds every few hundred commits: a worker
+ * thread copies frames in the background (wal-checkpointer.ts). That alone never rewinds the WAL under
+ * continuous load (SQLite rewinds it only when a checkpoint has copied every frame, and commits keep
+ * adding frames while the worker copies: it grew by ~18 MB/s), so after a commit, at most every
+ * CHECKPOINT_INTERVAL_MS, the writer itself copies the few frames the worker has not reached yet. No commit
+ * runs meanwhile, so that checkpoint completes and the next commit rewinds the WAL. A lock file
+ * (sqlite-lock.ts) keeps a second server off the same data directory.
  */
 export class SqliteDatabase {
   readonly #db: Database.Database;
@@ -52,6 +63,8 @@ export class SqliteDatabase {
   readonly #commitTx: (batch: StoreBatch) => boolean;
   readonly #lock: DataDirLock;
   readonly #checkpointer: WalCheckpointer;
+  /** When the writer last finished a checkpoint (performance.now()). */
+  #lastCatchUp = 0;
 
   private constructor(db: Database.Database, path: string, lock: DataDirLock) {
     this.#db = db;
@@ -61,7 +74,7 @@ export class SqliteDatabase {
     this.#commitTx = db.transaction((batch: StoreBatch) => this.#write(batch));
     this.#checkpointer = startCheckpointer(path, require.resolve('better-sqlite3'), (message) => {
       // A failed checkpoint loses nothing (the WAL keeps the frames); it is retried at the next interval.
-      this.checkpointErrors.push(message);
+      this.#checkpointFailed(message);
     });
   }
 
@@ -80,6 +93,7 @@ export class SqliteDatabase {
       db.pragma('synchronous = FULL');
       // Checkpoints run in the background (wal-checkpointer.ts), never inside a commit.
       db.pragma('wal_autocheckpoint = 0');
+      db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version !== 0 && version !== SCHEMA_VERSION) {
         throw new Error(
@@ -98,7 +112,7 @@ export class SqliteDatabase {
     return new SqliteDatabase(db, path, lock);
   }
 
-  /** Messages of failed background checkpoints (they are retried; nothing is lost). */
+  /** Messages of the last failed checkpoints (they are retried; nothing is lost). */
   readonly checkpointErrors: string[] = [];
 
   /** Path of the database file. */
@@ -155,7 +169,29 @@ export class SqliteDatabase {
     else if (batch.events.length > 0 && this.#oldestSeq >= batch.events[0].seq) {
       this.#oldestSeq = this.#readOldest(batch.meta.nextSeq);
     }
+    this.#catchUp();
     return { oldestSeq: this.#oldestSeq };
+  }
+
+  /**
+   * Finishes the background checkpoint, at most every CHECKPOINT_INTERVAL_MS: copies the frames the worker
+   * has not reached. The commit is already durable, so a failure here is only recorded (and retried).
+   */
+  #catchUp(): void {
+    const now = performance.now();
+    if (now - this.#lastCatchUp < CHECKPOINT_INTERVAL_MS) return;
+    this.#lastCatchUp = now;
+    try {
+      // Busy (the worker is checkpointing right now) is not an error: the next interval finishes it.
+      this.#db.pragma('wal_checkpoint(PASSIVE)');
+    } catch (error) {
+      this.#checkpointFailed(String(error));
+    }
+  }
+
+  #checkpointFailed(message: string): void {
+    if (this.checkpointErrors.length >= MAX_CHECKPOINT_ERRORS) this.checkpointErrors.shift();
+    this.checkpointErrors.push(message);
   }
 
   /** Reads retained events after `after`, whole blocks at a time (a block holds at least one event). */
