@@ -81,7 +81,10 @@ describe('SQLite store file', () => {
       await store.commit({
         meta: { capacity: 1 << 20, nextSeq: commits + 1, systemSid: -1 },
         sets: { upsert: [], remove: [] },
-        chunks: { upsert: [{ chunk: commits % 64, records: new Uint8Array(2048).fill(commits) }], remove: [] },
+        chunks: {
+          upsert: [{ chunk: commits % 64, records: new Uint8Array(2048).fill(commits) }],
+          remove: [],
+        },
         data: { upsert: [], remove: [] },
         leases: { upsert: [], remove: [] },
         leaseRefs: { upsert: [], remove: [] },
