@@ -71,6 +71,24 @@ export class Metrics {
       () => engine.events.committedSeq,
     );
     gauge(this.registry, 'ioasid_event_streams', 'Open event streams', () => engine.events.size);
+    if (engine.storeHealth() !== null) {
+      gauge(
+        this.registry,
+        'ioasid_store_log_bytes',
+        'Size of the store write-ahead log file (SQLite WAL); it should stay small under load',
+        () => engine.storeHealth()?.logBytes ?? 0,
+      );
+      new Counter({
+        name: 'ioasid_store_checkpoint_failures_total',
+        help: 'Background checkpoints that failed (each is retried; if this keeps growing the WAL is not folded in)',
+        registers,
+        collect() {
+          this.reset();
+          const failures = engine.storeHealth()?.upkeepFailures ?? 0;
+          if (failures > 0) this.inc(failures);
+        },
+      });
+    }
     perSet(
       this.registry,
       'ioasid_set_quota',

@@ -80,7 +80,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const logger = config.logger === undefined ? createLogger() : config.logger;
   const admin = loadAdminToken(config.dataDir, config.adminToken);
   if (admin.warning !== null && logger) logger.warn(admin.warning);
-  const store = config.store ?? SqliteStore.open({ dataDir: config.dataDir });
+  const store =
+    config.store ??
+    SqliteStore.open({
+      dataDir: config.dataDir,
+      onCheckpointError: (message) => {
+        if (logger) logger.warn({ err: message }, 'WAL checkpoint failed (nothing is lost; it is retried)');
+      },
+    });
   let engine: Engine;
   try {
     engine = await Engine.open({

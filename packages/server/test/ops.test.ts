@@ -88,6 +88,9 @@ describe('metrics', () => {
     expect(value('ioasid_commit_batch_requests_count')).toBeGreaterThan(0);
     expect(value('ioasid_commit_duration_seconds_count')).toBeGreaterThan(0);
     expect(value('ioasid_event_seq')).toBe(3);
+    // The test server's store is a real SQLite file: its WAL holds the commits above.
+    expect(value('ioasid_store_log_bytes')).toBeGreaterThan(0);
+    expect(value('ioasid_store_checkpoint_failures_total')).toBe(0);
     expect(m.body).toContain('process_cpu_user_seconds_total');
   });
 });

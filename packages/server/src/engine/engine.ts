@@ -3,7 +3,7 @@
 
 import { INVALID_IOASID, IoasidError, type IoasidEvent, type IoasidSpace, isIoasidError } from 'ioasid';
 import { ApiError } from '../api-error.js';
-import type { EventRecord, Store, StoreBatch } from '../store/store.js';
+import type { EventRecord, Store, StoreBatch, StoreHealth } from '../store/store.js';
 import { existingSet, requireAdmin, requireExistingSet, requireId, requireSet } from './access.js';
 import { buildBatch, countRows } from './batch-builder.js';
 import { ChangeTracker, GONE, PROBE } from './change-tracker.js';
@@ -148,6 +148,11 @@ export class Engine {
   /** Number of live leases. */
   get leaseCount(): number {
     return this.#leases.size;
+  }
+
+  /** The store's upkeep figures, or null when the store reports none (see Store.health). */
+  storeHealth(): StoreHealth | null {
+    return this.#store.health?.() ?? null;
   }
 
   /** True once a commit failed or the engine was closed. */

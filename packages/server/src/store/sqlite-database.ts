@@ -2,7 +2,7 @@
 // written by one process. A background connection does the bulk of the checkpointing; the writer finishes
 // it between commits, so the WAL is rewound and stays small under continuous load.
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -19,6 +19,7 @@ import type {
   MetaRow,
   SetRow,
   StoreBatch,
+  StoreHealth,
   StoreSnapshot,
 } from './store.js';
 import { CHECKPOINT_INTERVAL_MS, startCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
@@ -38,6 +39,8 @@ const MAX_CHECKPOINT_ERRORS = 100;
 export interface SqliteStoreOptions {
   /** Directory of the database file (created if missing). */
   readonly dataDir: string;
+  /** Told about each failed checkpoint (nothing is lost; it is retried), e.g. to log a warning. */
+  readonly onCheckpointError?: (message: string) => void;
 }
 
 type Row = unknown[];
@@ -65,8 +68,11 @@ export class SqliteDatabase {
   readonly #checkpointer: WalCheckpointer;
   /** When the writer last finished a checkpoint (performance.now()). */
   #lastCatchUp = 0;
+  #checkpointFailures = 0;
+  readonly #onCheckpointError: (message: string) => void;
 
-  private constructor(db: Database.Database, path: string, lock: DataDirLock) {
+  private constructor(db: Database.Database, path: string, lock: DataDirLock, options: SqliteStoreOptions) {
+    this.#onCheckpointError = options.onCheckpointError ?? (() => {});
     this.#db = db;
     this.#path = path;
     this.#lock = lock;
@@ -109,7 +115,7 @@ export class SqliteDatabase {
       lock.release();
       throw error;
     }
-    return new SqliteDatabase(db, path, lock);
+    return new SqliteDatabase(db, path, lock, options);
   }
 
   /** Messages of the last failed checkpoints (they are retried; nothing is lost). */
@@ -118,6 +124,17 @@ export class SqliteDatabase {
   /** Path of the database file. */
   get path(): string {
     return this.#path;
+  }
+
+  /** The WAL file's size and the checkpoints that failed so far. */
+  health(): StoreHealth {
+    let logBytes = 0;
+    try {
+      logBytes = statSync(`${this.#path}-wal`).size;
+    } catch {
+      // No WAL file (closed, or not created yet): nothing to fold in.
+    }
+    return { logBytes, upkeepFailures: this.#checkpointFailures };
   }
 
   /** Reads the whole state. Rows are read raw (arrays), and IDs come packed, to keep restarts fast. */
@@ -190,8 +207,10 @@ export class SqliteDatabase {
   }
 
   #checkpointFailed(message: string): void {
+    this.#checkpointFailures++;
     if (this.checkpointErrors.length >= MAX_CHECKPOINT_ERRORS) this.checkpointErrors.shift();
     this.checkpointErrors.push(message);
+    this.#onCheckpointError(message);
   }
 
   /** Reads retained events after `after`, whole blocks at a time (a block holds at least one event). */

@@ -2,7 +2,7 @@
 // asynchronous interface. A commit blocks the thread for its fsync, once per group of requests.
 
 import { SqliteDatabase, type SqliteStoreOptions } from './sqlite-database.js';
-import type { CommitReceipt, EventRecord, Store, StoreBatch, StoreSnapshot } from './store.js';
+import type { CommitReceipt, EventRecord, Store, StoreBatch, StoreHealth, StoreSnapshot } from './store.js';
 
 /**
  * The SQLite implementation of `Store`, run in the calling thread. Measured on 2 cores, moving the commit
@@ -41,6 +41,11 @@ export class SqliteStore implements Store {
   /** Reads retained events (see Store.readEvents). */
   async readEvents(after: number, limit: number): Promise<EventRecord[]> {
     return this.#db.readEvents(after, limit);
+  }
+
+  /** The WAL file's size and the failed checkpoints (see Store.health). */
+  health(): StoreHealth {
+    return this.#db.health();
   }
 
   /** Closes the database. */

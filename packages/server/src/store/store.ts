@@ -106,6 +106,14 @@ export interface StoreSnapshot {
   readonly oldestSeq: number;
 }
 
+/** How the store's upkeep is going, for metrics. */
+export interface StoreHealth {
+  /** Size of the write-ahead log file (or journal) in bytes; 0 when there is none. */
+  readonly logBytes: number;
+  /** Background upkeep runs (checkpoints) that failed so far; each is retried and loses nothing. */
+  readonly upkeepFailures: number;
+}
+
 /**
  * Durable storage for one allocator namespace. One server owns a store at a time; `commit` must be
  * atomic (all of the batch or nothing) and durable (on disk when its promise resolves).
@@ -125,4 +133,6 @@ export interface Store {
   readEvents(after: number, limit: number): Promise<EventRecord[]>;
   /** Releases the store; no call may follow. */
   close(): Promise<void>;
+  /** Upkeep figures for /metrics (optional: a store without upkeep need not have it). */
+  health?(): StoreHealth;
 }
