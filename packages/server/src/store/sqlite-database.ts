@@ -52,8 +52,9 @@ type Row = unknown[];
  * thread copies frames in the background (wal-checkpointer.ts). That alone never rewinds the WAL under
  * continuous load (SQLite rewinds it only when a checkpoint has copied every frame, and commits keep
  * adding frames while the worker copies: it grew by ~18 MB/s), so after a commit, at most every
- * CHECKPOINT_INTERVAL_MS, the writer itself copies the few frames the worker has not reached yet. No commit
- * runs meanwhile, so that checkpoint completes and the next commit rewinds the WAL. A lock file
+ * CHECKPOINT_INTERVAL_MS, the writer itself copies the frames the worker has not reached yet, on the next
+ * turn of the event loop (the commit's answers go out first). Commits are synchronous, so none runs
+ * meanwhile: that checkpoint completes and the next commit rewinds the WAL. A lock file
  * (sqlite-lock.ts) keeps a second server off the same data directory.
  */
 export class SqliteDatabase {
@@ -68,6 +69,7 @@ export class SqliteDatabase {
   readonly #checkpointer: WalCheckpointer;
   /** When the writer last finished a checkpoint (performance.now()). */
   #lastCatchUp = 0;
+  #catchUpPending = false;
   #checkpointFailures = 0;
   readonly #onCheckpointError: (message: string) => void;
 
@@ -97,7 +99,7 @@ export class SqliteDatabase {
       db = new Database(path, { timeout: 1000 });
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
-      // Checkpoints run in the background (wal-checkpointer.ts), never inside a commit.
+      // No checkpoint inside a commit: the worker and #catchUp do them (see the class comment).
       db.pragma('wal_autocheckpoint = 0');
       db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
       const version = db.pragma('user_version', { simple: true }) as number;
@@ -186,25 +188,28 @@ export class SqliteDatabase {
     else if (batch.events.length > 0 && this.#oldestSeq >= batch.events[0].seq) {
       this.#oldestSeq = this.#readOldest(batch.meta.nextSeq);
     }
-    this.#catchUp();
+    if (!this.#catchUpPending && performance.now() - this.#lastCatchUp >= CHECKPOINT_INTERVAL_MS) {
+      this.#catchUpPending = true;
+      setImmediate(this.#catchUp);
+    }
     return { oldestSeq: this.#oldestSeq };
   }
 
   /**
-   * Finishes the background checkpoint, at most every CHECKPOINT_INTERVAL_MS: copies the frames the worker
-   * has not reached. The commit is already durable, so a failure here is only recorded (and retried).
+   * Finishes the background checkpoint: copies the frames the worker has not reached. Runs between commits;
+   * the commits are durable already, so a failure here is only recorded (and retried).
    */
-  #catchUp(): void {
-    const now = performance.now();
-    if (now - this.#lastCatchUp < CHECKPOINT_INTERVAL_MS) return;
-    this.#lastCatchUp = now;
+  readonly #catchUp = (): void => {
+    this.#catchUpPending = false;
+    this.#lastCatchUp = performance.now();
+    if (!this.#db.open) return;
     try {
       // Busy (the worker is checkpointing right now) is not an error: the next interval finishes it.
       this.#db.pragma('wal_checkpoint(PASSIVE)');
     } catch (error) {
       this.#checkpointFailed(String(error));
     }
-  }
+  };
 
   #checkpointFailed(message: string): void {
     this.#checkpointFailures++;
