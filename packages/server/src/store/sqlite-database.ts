@@ -32,9 +32,6 @@ export const SQLITE_FILE = 'ioasid.sqlite';
 /** Size the WAL file is truncated to when it is rewound after growing past it (a burst), in bytes. */
 export const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
-/** Failed checkpoint messages kept for inspection (the oldest are dropped). */
-const MAX_CHECKPOINT_ERRORS = 100;
-
 /** Options of opening the SQLite store. */
 export interface SqliteStoreOptions {
   /** Directory of the database file (created if missing). */
@@ -119,9 +116,6 @@ export class SqliteDatabase {
     }
     return new SqliteDatabase(db, path, lock, options);
   }
-
-  /** Messages of the last failed checkpoints (they are retried; nothing is lost). */
-  readonly checkpointErrors: string[] = [];
 
   /** Path of the database file. */
   get path(): string {
@@ -213,8 +207,6 @@ export class SqliteDatabase {
 
   #checkpointFailed(message: string): void {
     this.#checkpointFailures++;
-    if (this.checkpointErrors.length >= MAX_CHECKPOINT_ERRORS) this.checkpointErrors.shift();
-    this.checkpointErrors.push(message);
     this.#onCheckpointError(message);
   }
 
