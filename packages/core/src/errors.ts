@@ -36,25 +36,42 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeInfo>> = Object.fr
   ENOSPC: { errno: 28, httpStatus: 409, meaning: 'no capacity, quota or free ID left' },
 });
 
+/** A value an error carries for machines to read (see `IoasidError.values`). */
+export type ErrorValue = string | number | boolean | null;
+
 /**
- * The error every failing call of the core throws. Match on `code` (as with Node's own errors), never on
+ * The error every failing call of the core throws, and that `@ioasid/client` throws for an error answer of
+ * the service. Match on `code` (as with Node's own errors) and, for the exact cause, on `reason`, never on
  * the message; `errno` is the positive Linux number, so `-err.errno` is what the kernel would return.
  */
 export class IoasidError extends Error {
-  /** Symbolic kernel-style code such as `'ENOSPC'`. */
-  readonly code: IoasidErrorCode;
+  /** Symbolic kernel-style code such as `'ENOSPC'` (`'EPERM'` only comes from the network service). */
+  readonly code: ErrorCode;
   /** Positive Linux errno number for `code` (ENOSPC is 28). */
   readonly errno: number;
+  /** Machine-readable cause within the code, such as `'set-quota'`; `'unspecified'` when none was given. */
+  readonly reason: string;
+  /** The values the reason is about, such as `{ sid: 3, quota: 64, count: 64 }`; empty when none. */
+  readonly values: Readonly<Record<string, ErrorValue>>;
 
   /**
-   * @param code one of the registry's core codes
-   * @param message what was wrong, with the values involved, and what to do
+   * @param code one of the registry's codes
+   * @param message what was wrong, with the values involved
+   * @param reason the machine-readable cause (default `'unspecified'`)
+   * @param values the values the reason is about (default none)
    */
-  constructor(code: IoasidErrorCode, message: string) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    reason = 'unspecified',
+    values: Readonly<Record<string, ErrorValue>> = {},
+  ) {
     super(message);
     this.name = 'IoasidError';
     this.code = code;
     this.errno = ERROR_CODES[code].errno;
+    this.reason = reason;
+    this.values = Object.freeze({ ...values });
   }
 }
 

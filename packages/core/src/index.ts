@@ -24,6 +24,7 @@ export {
   ERROR_CODES,
   type ErrorCode,
   type ErrorCodeInfo,
+  type ErrorValue,
   IoasidError,
   type IoasidErrorCode,
   isIoasidError,
