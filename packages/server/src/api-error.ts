@@ -1,30 +1,32 @@
-// The server's own error: a registry code (EPERM included) with its message and, rarely, an HTTP status
-// the code alone does not give (413 body too large, 405 wrong method, 415 unsupported media type).
+// The server's own error: an IoasidError (any registry code, EPERM included) that may also name an HTTP
+// status the code alone does not give (413 body too large, 405 wrong method, 415 unsupported media type).
 
-import { ERROR_CODES, type ErrorCode } from 'ioasid';
+import { ERROR_CODES, type ErrorCode, type ErrorValue, IoasidError } from 'ioasid';
 
 /**
- * An error the server answers with `{ error: { code, errno, message } }`. Callers match on `code`.
- * The core's own IoasidError is answered the same way; this class adds EPERM and explicit statuses.
+ * An error the server answers with `{ error: { code, errno, reason, message, values } }`. Callers match on
+ * `code` and `reason`. The core's own IoasidError is answered the same way; this class adds the status.
  */
-export class ApiError extends Error {
-  /** Symbolic code from the registry, e.g. `'EACCES'`. */
-  readonly code: ErrorCode;
-  /** Positive Linux errno of `code`. */
-  readonly errno: number;
+export class ApiError extends IoasidError {
   /** HTTP status to answer with; the registry's status for `code` unless given. */
   readonly status: number;
 
   /**
    * @param code registry code
    * @param message what was wrong, with the values involved, and what to do
+   * @param reason machine-readable cause, e.g. `'admin-only'` (default `'unspecified'`)
+   * @param values the values the reason is about
    * @param status HTTP status when it is not the registry's one for `code`
    */
-  constructor(code: ErrorCode, message: string, status: number = ERROR_CODES[code].httpStatus) {
-    super(message);
+  constructor(
+    code: ErrorCode,
+    message: string,
+    reason = 'unspecified',
+    values: Readonly<Record<string, ErrorValue>> = {},
+    status: number = ERROR_CODES[code].httpStatus,
+  ) {
+    super(code, message, reason, values);
     this.name = 'ApiError';
-    this.code = code;
-    this.errno = ERROR_CODES[code].errno;
     this.status = status;
   }
 }

@@ -2,7 +2,7 @@
 // comes from the one registry (ERROR_CODES.httpStatus); only transport errors (413, 415, 405) add their own.
 
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ERROR_CODES, type ErrorCode, isIoasidError } from 'ioasid';
+import { ERROR_CODES, type ErrorCode, type ErrorValue, isIoasidError } from 'ioasid';
 import { ApiError } from '../api-error.js';
 
 /** HTTP status per error code, derived from the registry (one table for the whole project). */
@@ -15,12 +15,26 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze(
 
 /** The body of every error answer. */
 export interface ErrorReply {
-  error: { code: ErrorCode; errno: number; message: string };
+  error: {
+    code: ErrorCode;
+    errno: number;
+    reason: string;
+    message: string;
+    values: Readonly<Record<string, ErrorValue>>;
+  };
 }
 
-/** Builds the error body for a code. */
-export function errorBody(code: ErrorCode, message: string): ErrorReply {
-  return { error: { code, errno: ERROR_CODES[code].errno, message } };
+/**
+ * Builds the error body for a code.
+ * @param reason machine-readable cause (`'unspecified'` when none); @param values what it is about
+ */
+export function errorBody(
+  code: ErrorCode,
+  message: string,
+  reason = 'unspecified',
+  values: Readonly<Record<string, ErrorValue>> = {},
+): ErrorReply {
+  return { error: { code, errno: ERROR_CODES[code].errno, reason, message, values } };
 }
 
 interface AjvError {
@@ -32,9 +46,15 @@ interface AjvError {
 
 /** Converts any error thrown while serving a request to a status and an error body. */
 export function toErrorReply(error: unknown, request: FastifyRequest): { status: number; body: ErrorReply } {
-  if (error instanceof ApiError) return { status: error.status, body: errorBody(error.code, error.message) };
-  if (isIoasidError(error))
-    return { status: HTTP_STATUS[error.code], body: errorBody(error.code, error.message) };
+  if (error instanceof ApiError) {
+    return { status: error.status, body: errorBody(error.code, error.message, error.reason, error.values) };
+  }
+  if (isIoasidError(error)) {
+    return {
+      status: HTTP_STATUS[error.code],
+      body: errorBody(error.code, error.message, error.reason ?? 'unspecified', error.values ?? {}),
+    };
+  }
   const e = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (Array.isArray(e.validation)) {
     return {
@@ -144,7 +164,9 @@ export function sendError(
   status: number,
   code: ErrorCode,
   message: string,
+  reason = 'unspecified',
+  values: Readonly<Record<string, ErrorValue>> = {},
 ): FastifyReply {
   reply.errorCode = code;
-  return reply.code(status).send(errorBody(code, message));
+  return reply.code(status).send(errorBody(code, message, reason, values));
 }

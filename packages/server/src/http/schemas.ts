@@ -53,7 +53,17 @@ export const ErrorBody = Type.Object(
       {
         code: Type.String({ description: 'symbolic code such as ENOSPC; match on it' }),
         errno: Type.Integer({ description: 'the Linux errno of code' }),
+        reason: Type.String({
+          description: "machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none",
+        }),
         message: Type.String({ description: 'what was wrong and what to do' }),
+        values: Type.Record(
+          Type.String(),
+          Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]),
+          {
+            description: 'the values the reason is about, such as { sid, quota, count }',
+          },
+        ),
       },
       strict,
     ),
