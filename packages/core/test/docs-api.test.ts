@@ -57,7 +57,8 @@ function codeWords(markdown: string): Set<string> {
 /** The doc comment right before each method, getter and the constructor of IoasidSpace, by name. */
 function docComments(source: string): Map<string, string> {
   const comments = new Map<string, string>();
-  const member = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*(?:get\s+)?(#?\w+)\s*\(/g;
+  const member =
+    /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*(?:(?:public|async|get|override)\s+)*(#?\w+)\s*(?:<[^>]*>)?\s*\(/g;
   for (const match of source.matchAll(member)) {
     if (!match[2].startsWith('#')) comments.set(match[2], match[1].replace(/^\s*\*[ \t]?/gm, ''));
   }
@@ -75,13 +76,15 @@ function thrownCodes(comment: string): string[] {
 
 /**
  * The part of api.md that documents `name`: the section under a heading whose code starts with
- * `name(` (`new IoasidSpace(` for the constructor), down to the next heading of the same or a higher
+ * `name(` or `name<` (`new IoasidSpace(` for the constructor), down to the next heading of the same or a higher
  * level; else the table row whose first cell's code starts with `name` (getters, the try* forms).
  */
 function sectionOf(markdown: string, name: string): string | null {
   const lines = markdown.split('\n');
-  const call = name === 'constructor' ? 'new IoasidSpace(' : `${name}(`;
-  const start = lines.findIndex((line) => /^#{1,6} /.test(line) && line.includes(`\`${call}`));
+  const calls = name === 'constructor' ? ['new IoasidSpace('] : [`${name}(`, `${name}<`];
+  const start = lines.findIndex(
+    (line) => /^#{1,6} /.test(line) && calls.some((call) => line.includes(`\`${call}`)),
+  );
   if (start >= 0) {
     const level = (/^#+/.exec(lines[start]) as RegExpExecArray)[0].length;
     let end = start + 1;
