@@ -1,7 +1,7 @@
 // The error registry: every code the project uses, with its Linux errno and HTTP status.
 // The core throws IoasidError; the server and CLI derive their status and exit-code tables from ERROR_CODES.
 
-/** Codes the core throws (contract.md "Conventions"). */
+/** Codes the core throws (docs/contract.md, C-ERR-2). */
 export type IoasidErrorCode = 'EINVAL' | 'ENOENT' | 'EACCES' | 'EBUSY' | 'EEXIST' | 'ENOSPC' | 'EAGAIN';
 
 /** Every code of the registry: the core's codes plus `EPERM`, which only the network service uses. */
@@ -11,7 +11,7 @@ export type ErrorCode = IoasidErrorCode | 'EPERM';
 export interface ErrorCodeInfo {
   /** The Linux errno number (`errno-base.h`). */
   readonly errno: number;
-  /** HTTP status the service answers with (http-api.md "Conventions"). */
+  /** HTTP status the service answers with (docs/http-api.md, H-ERR-2). */
   readonly httpStatus: number;
   /** What the code means in this project, one line. */
   readonly meaning: string;

@@ -1,5 +1,5 @@
 // IoasidSpace: one system-wide IOASID namespace with capacity, sets, quotas, references, guest-ID
-// mapping, notifier chains and custom allocators. Every rule here is a rule of shared/spec/contract.md.
+// mapping, notifier chains and custom allocators. Every rule here is a rule of docs/contract.md.
 
 import {
   INVALID_IOASID,

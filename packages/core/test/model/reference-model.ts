@@ -1,8 +1,8 @@
 // A reference model of the ioasid contract for the model-based test: plain Maps and arrays, linear
 // scans, no cleverness, so that it is obviously right. It has the same methods as IoasidSpace.
 //
-// Sources of every rule: shared/spec/contract.md, and the implementer's decisions listed in the helpers'
-// context (check orders, the FREE hold, the freeSet walk). Where neither fixes a check order, the model
+// Sources of every rule: docs/contract.md, and the implementer's decisions listed in docs/design.md and
+// docs/api.md (check orders, the FREE hold, the freeSet walk). Where neither fixes a check order, the model
 // follows the core's choice and says so in a comment ("order: core").
 
 /** The contract's constants, written out here so that the model does not trust the package under test. */
