@@ -30,7 +30,7 @@ import type {
   NotifierOptions,
   Sid,
 } from './types.js';
-import { checkIoasid, checkQuota, checkSid, isIoasid, isRangeBound, isSid, show } from './validate.js';
+import { checkIoasid, checkQuota, checkSid, isIoasid, isRangeBound, isSid } from './validate.js';
 
 const PAGE_MASK = 4095;
 const ENOENT = -ERROR_CODES.ENOENT.errno;
