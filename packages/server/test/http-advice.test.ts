@@ -3,8 +3,9 @@
 // the core's methods and constants (allocSet, attachSpid, INVALID_IOASID_SET). The advice table covers
 // every reason of the core and of the server.
 
+import { readFileSync } from 'node:fs';
 import { ADVICE, SERVER_REASONS, withAdvice } from '@ioasid/server';
-import { ERROR_REASONS, IoasidSpace } from 'ioasid';
+import { ERROR_CODES, ERROR_REASONS, IoasidSpace } from 'ioasid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Answer } from './support/client.js';
 import { startTestServer, type TestServer } from './support/server.js';
@@ -69,6 +70,26 @@ describe('the advice table', () => {
       const advice = (ADVICE as Record<string, unknown>)[reason];
       expect(advice === null || typeof advice === 'function', reason).toBe(true);
     }
+  });
+
+  it("lists the server's reasons in docs/server.md with their code, status and values", () => {
+    const docs = readFileSync(new URL('../../../docs/server.md', import.meta.url), 'utf8');
+    const section = docs.slice(docs.indexOf('### Errors'), docs.indexOf('## Credentials'));
+    const rows: Record<string, unknown> = {};
+    for (const m of section.matchAll(/^\| `([a-z-]+)` \| `([A-Z]+)` \| (\d+|varies) \| ([^|]*) \|/gm)) {
+      rows[m[1]] = [m[2], m[3], Array.from(m[4].matchAll(/`(\w+)`/g), (v) => v[1])];
+    }
+    const expected = Object.fromEntries(
+      Object.entries(SERVER_REASONS).map(([reason, info]) => [
+        reason,
+        [
+          info.code,
+          info.status === 0 ? 'varies' : String(info.status ?? ERROR_CODES[info.code].httpStatus),
+          [...info.values],
+        ],
+      ]),
+    );
+    expect(rows).toEqual(expected);
   });
 
   it('gives no reason to both the core and the server', () => {

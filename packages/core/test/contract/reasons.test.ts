@@ -2,6 +2,7 @@
 // with its code, errno, reason, exact values and the registry's fact as message; a reason without a case
 // fails a test, so the registry and the tests cannot drift apart.
 
+import { readFileSync } from 'node:fs';
 import {
   ERROR_CODES,
   ERROR_REASONS,
@@ -316,6 +317,24 @@ describe('the registry', () => {
       }
       for (const name of names) expect(message, `${reason}: "${message}"`).not.toContain(name);
     }
+  });
+});
+
+describe('the reason table of docs/api.md', () => {
+  it('lists every reason with its code and values, and nothing else', () => {
+    const docs = readFileSync(new URL('../../../../docs/api.md', import.meta.url), 'utf8');
+    const section = docs.slice(docs.indexOf('### Reasons'), docs.indexOf('## Capacity'));
+    const rows: Record<string, { code: string; values: string[] }> = {};
+    for (const m of section.matchAll(/^\| `([a-z-]+)` \| `([A-Z]+)` \| ([^|]*) \|/gm)) {
+      rows[m[1]] = { code: m[2], values: Array.from(m[3].matchAll(/`(\w+)`/g), (v) => v[1]) };
+    }
+    const expected = Object.fromEntries(
+      Object.entries(ERROR_REASONS).map(([reason, info]) => [
+        reason,
+        { code: info.code, values: [...info.values] },
+      ]),
+    );
+    expect(rows).toEqual(expected);
   });
 });
 
