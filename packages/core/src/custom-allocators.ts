@@ -1,7 +1,7 @@
 // Registered custom allocators (the guest's VT-d virtual command interface): which one is active,
 // which ops share it, and the rules for switching, as in the kernel's ioasid_register_allocator().
 
-import { IoasidError } from './errors.js';
+import { ioasidError } from './reasons.js';
 import type { IoasidAllocatorOps } from './types.js';
 
 /** Ops with the same `alloc` and `free` functions share one allocator and its IDs. */
@@ -25,7 +25,8 @@ export class CustomAllocators {
 
   /**
    * Registers `ops`. `live` is the number of allocated IDs.
-   * @throws EINVAL bad ops; EEXIST already registered; EAGAIN first custom allocator while IDs exist
+   * @throws EINVAL `invalid-allocator-ops`; EEXIST `allocator-registered`; EAGAIN `default-allocator-busy`
+   * (first custom allocator while IDs exist)
    */
   register(ops: IoasidAllocatorOps, live: number): void {
     if (
@@ -34,19 +35,13 @@ export class CustomAllocators {
       typeof ops.alloc !== 'function' ||
       typeof ops.free !== 'function'
     ) {
-      throw new IoasidError(
-        'EINVAL',
-        'allocator ops must be an object with alloc(min, max, pdata) and free(id, pdata) functions',
-      );
+      throw ioasidError('invalid-allocator-ops', { ops });
     }
     if (this.#find(ops) !== null) {
-      throw new IoasidError('EEXIST', 'these allocator ops are already registered; register them once');
+      throw ioasidError('allocator-registered', {});
     }
     if (this.#groups.length === 0 && live > 0) {
-      throw new IoasidError(
-        'EAGAIN',
-        `the default allocator has ${live} IDs outstanding (free-pending included); free them before registering a custom allocator`,
-      );
+      throw ioasidError('default-allocator-busy', { count: live });
     }
     const shared = this.#groups.find((g) => g.alloc === ops.alloc && g.free === ops.free);
     if (shared !== undefined) shared.members.push(ops);
@@ -57,24 +52,19 @@ export class CustomAllocators {
   /**
    * Unregisters `ops`, matched by identity (never by function pair). `live` is the number of
    * allocated IDs. Removing the last ops of the active allocator activates the next one or the default.
-   * @throws ENOENT not registered; EBUSY the active allocator's last ops while it has IDs out
+   * @throws EINVAL `invalid-allocator-ops`; ENOENT `allocator-not-registered`; EBUSY `allocator-busy` (the
+   * active allocator's last ops while it has IDs out)
    */
   unregister(ops: IoasidAllocatorOps, live: number): void {
     if (typeof ops !== 'object' || ops === null) {
-      throw new IoasidError(
-        'EINVAL',
-        'allocator ops must be the object that was passed to registerAllocator',
-      );
+      throw ioasidError('invalid-allocator-ops', { ops });
     }
     const group = this.#find(ops);
     if (group === null) {
-      throw new IoasidError('ENOENT', 'these allocator ops are not registered');
+      throw ioasidError('allocator-not-registered', {});
     }
     if (group.members.length === 1 && group === this.active && live > 0) {
-      throw new IoasidError(
-        'EBUSY',
-        `the active allocator still has ${live} IDs outstanding; free them (freeSet) before unregistering its last ops`,
-      );
+      throw ioasidError('allocator-busy', { count: live });
     }
     group.members.splice(group.members.indexOf(ops), 1);
     if (group.members.length === 0) this.#groups.splice(this.#groups.indexOf(group), 1);

@@ -30,10 +30,19 @@ export {
   isIoasidError,
 } from './errors.js';
 export { IoasidSpace, NEGATIVE_ERRNO } from './ioasid-space.js';
+export {
+  ERROR_REASONS,
+  type ErrorReason,
+  ioasidError,
+  type ReasonInfo,
+  type ReasonValues,
+  toErrorValue,
+} from './reasons.js';
 export type {
   Ioasid,
   IoasidAllocatorOps,
   IoasidEvent,
+  IoasidIdInfo,
   IoasidSetInfo,
   IoasidSpaceOptions,
   IoasidState,

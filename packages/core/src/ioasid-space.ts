@@ -15,11 +15,13 @@ import { type AllocatorGroup, CustomAllocators } from './custom-allocators.js';
 import { ERROR_CODES, IoasidError, type IoasidErrorCode } from './errors.js';
 import { type IdPage, IdTable, newSpidColumn, REF_PENDING, SID_SHIFT } from './id-table.js';
 import { NotifierChain, walkEntries } from './notifier-chain.js';
+import { ioasidError } from './reasons.js';
 import { MAX_SID, type SetRecord, SetRegistry } from './set-registry.js';
 import type {
   Ioasid,
   IoasidAllocatorOps,
   IoasidEvent,
+  IoasidIdInfo,
   IoasidSetInfo,
   IoasidSpaceOptions,
   IoasidState,
@@ -28,7 +30,7 @@ import type {
   NotifierOptions,
   Sid,
 } from './types.js';
-import { checkIoasid, checkQuota, checkSid, isIoasid, isRangeBound, isSid, show } from './validate.js';
+import { checkIoasid, checkQuota, checkSid, isIoasid, isRangeBound, isSid } from './validate.js';
 
 const PAGE_MASK = 4095;
 const ENOENT = -ERROR_CODES.ENOENT.errno;
@@ -64,15 +66,15 @@ export class IoasidSpace {
   /**
    * Creates an empty namespace.
    * @param options `capacity` installs a capacity at once; `onNotifierError` receives subscriber errors
-   * @throws EINVAL bad options or capacity
+   * @throws EINVAL `invalid-options`, `invalid-callback`, `invalid-capacity`
    */
   constructor(options: IoasidSpaceOptions = {}) {
     if (typeof options !== 'object' || options === null) {
-      throw new IoasidError('EINVAL', `options ${show(options)} must be an object or omitted`);
+      throw ioasidError('invalid-options', { name: 'options', value: options });
     }
     const { capacity, onNotifierError } = options;
     if (onNotifierError !== undefined && typeof onNotifierError !== 'function') {
-      throw new IoasidError('EINVAL', 'options.onNotifierError must be a function (error, event) => void');
+      throw ioasidError('invalid-callback', { name: 'options.onNotifierError', value: onNotifierError });
     }
     this.#onError = onNotifierError ?? null;
     if (capacity !== undefined) this.installCapacity(capacity);
@@ -102,20 +104,14 @@ export class IoasidSpace {
    * Installs the capacity once, before any set reserves quota: `capacity = available = total`.
    * Mirrors `ioasid_install_capacity()` (V1: set-once; a second install is refused, not ignored).
    * @param total IDs the namespace may hand out, integer 1..2^32-1 (VT-d: 2^20)
-   * @throws EINVAL bad total; EBUSY a capacity is already installed
+   * @throws EINVAL `invalid-capacity`; EBUSY `capacity-installed`
    */
   installCapacity(total: number): void {
     if (!isRangeBound(total) || total === 0) {
-      throw new IoasidError(
-        'EINVAL',
-        `capacity ${show(total)} is not valid: use an integer from 1 to ${MAX_CAPACITY} (VT-d uses 2^20 = 1048576)`,
-      );
+      throw ioasidError('invalid-capacity', { capacity: total, max: MAX_CAPACITY });
     }
     if (this.#capacity !== 0) {
-      throw new IoasidError(
-        'EBUSY',
-        `a capacity of ${this.#capacity} is already installed; it can be installed only once`,
-      );
+      throw ioasidError('capacity-installed', { capacity: this.#capacity });
     }
     this.#capacity = total;
     this.#available = total;
@@ -128,15 +124,12 @@ export class IoasidSpace {
    * @param token the owner (a VM, an mm, a string): any value but null or undefined, compared with Object.is
    * @param quota IDs the set may hold at once, integer 0..2^32-1 (0: nothing until adjusted)
    * @returns the new set ID, the lowest unused (a destroyed set's ID is reused)
-   * @throws EINVAL bad token or quota; ENOSPC quota above `available` (always, for quota > 0, before a
-   * capacity is installed); EEXIST a live set already has this token
+   * @throws EINVAL `invalid-token`, `invalid-quota`; ENOSPC `no-capacity` (quota > 0 before a capacity is
+   * installed), `quota-above-available`, `set-ids-exhausted`; EEXIST `owner-exists` (a live set has the token)
    */
   allocSet(token: unknown, quota: number): Sid {
     if (token === null || token === undefined) {
-      throw new IoasidError(
-        'EINVAL',
-        `set token ${show(token)} is not valid: pass the owner (a VM, an mm, a name)`,
-      );
+      throw ioasidError('invalid-token', { token });
     }
     return this.#createSet(token, quota).sid;
   }
@@ -146,15 +139,16 @@ export class IoasidSpace {
    * Mirrors `ioasid_alloc_system_set()`.
    * @param quota IDs reserved for host processes (V1's VT-d used 32768)
    * @returns the system set's ID
-   * @throws EINVAL bad quota; ENOSPC quota above `available`; EEXIST the system set exists (dying included)
+   * @throws EINVAL `invalid-quota`; ENOSPC `no-capacity`, `quota-above-available`, `set-ids-exhausted`;
+   * EEXIST `system-set-exists`, or `system-set-dying` while it is being destroyed
    */
   allocSystemSet(quota: number): Sid {
     checkQuota(quota);
-    if (this.#systemSet !== null) {
-      throw new IoasidError(
-        'EEXIST',
-        `the system set already exists as set ${this.#systemSet.sid}; use systemSid, or destroy it first`,
-      );
+    const system = this.#systemSet;
+    if (system !== null) {
+      throw system.dying
+        ? ioasidError('system-set-dying', { sid: system.sid, count: system.count })
+        : ioasidError('system-set-exists', { sid: system.sid });
     }
     const set = this.#createSet(SYSTEM_TOKEN, quota);
     this.#systemSet = set;
@@ -170,13 +164,13 @@ export class IoasidSpace {
    * Mirrors `ioasid_free_set()`.
    * @param sid the set
    * @param destroy true to destroy the set as well (default false)
-   * @throws EINVAL bad sid or destroy; ENOENT unknown or dying set
+   * @throws EINVAL `invalid-sid`, `invalid-destroy`; ENOENT `no-set`, `set-dying`
    */
   freeSet(sid: Sid, destroy = false): void {
     if (typeof destroy !== 'boolean') {
-      throw new IoasidError('EINVAL', `destroy ${show(destroy)} must be true or false`);
+      throw ioasidError('invalid-destroy', { destroy });
     }
-    const set = this.#liveSet(sid, 'free');
+    const set = this.#liveSet(sid);
     if (destroy) {
       set.dying = true;
       this.#sets.releaseToken(set);
@@ -201,24 +195,24 @@ export class IoasidSpace {
    * the V3 delta rule (the V1/V2 absolute comparison was a bug).
    * @param sid the set
    * @param quota the new quota, integer 0..2^32-1, at least the number of IDs the set holds
-   * @throws EINVAL bad arguments or quota below the set's count; ENOENT unknown or dying set;
-   * ENOSPC growth `quota - old` above `available`
+   * @throws EINVAL `invalid-sid`, `invalid-quota`, `quota-below-count`; ENOENT `no-set`, `set-dying`;
+   * ENOSPC `growth-above-available` (growth `quota - old` above `available`)
    */
   adjustSet(sid: Sid, quota: number): void {
     checkQuota(quota);
-    const set = this.#liveSet(sid, 'adjust');
+    const set = this.#liveSet(sid);
     if (quota < set.count) {
-      throw new IoasidError(
-        'EINVAL',
-        `set ${sid} holds ${set.count} IDs, more than the new quota ${quota}; free IDs first or choose a quota >= ${set.count}`,
-      );
+      throw ioasidError('quota-below-count', { sid: set.sid, quota, count: set.count });
     }
     const growth = quota - set.quota;
     if (growth > this.#available) {
-      throw new IoasidError(
-        'ENOSPC',
-        `set ${sid} cannot grow by ${growth} IDs: only ${this.#available} of the capacity ${this.#capacity} are unreserved; shrink or free another set first`,
-      );
+      throw ioasidError('growth-above-available', {
+        sid: set.sid,
+        quota,
+        growth,
+        available: this.#available,
+        capacity: this.#capacity,
+      });
     }
     this.#available -= growth;
     set.quota = quota;
@@ -227,10 +221,20 @@ export class IoasidSpace {
   /**
    * Describes a set (dying ones included).
    * @returns `{ sid, token, quota, count, dying }`, a fresh object
-   * @throws EINVAL bad sid; ENOENT unknown set
+   * @throws EINVAL `invalid-sid`; ENOENT `no-set`
    */
   getSet(sid: Sid): IoasidSetInfo {
     return describe(this.#existingSet(sid));
+  }
+
+  /**
+   * `getSet` that never throws, for callers asking whether a set exists: any value that names no existing
+   * set (never created, destroyed, or not a set ID at all) gives undefined.
+   * @returns `{ sid, token, quota, count, dying }` (a fresh object), or undefined
+   */
+  setInfo(sid: Sid): IoasidSetInfo | undefined {
+    const set = typeof sid === 'number' && sid >>> 0 === sid ? this.#sets.get(sid) : null;
+    return set === null ? undefined : describe(set);
   }
 
   /** Returns every existing set (dying ones included) as `getSet` describes it, ascending by set ID. */
@@ -241,7 +245,7 @@ export class IoasidSpace {
   /**
    * Returns the IDs a set holds (free-pending included), ascending.
    * Mirrors `ioasid_set_for_each_ioasid()`.
-   * @throws EINVAL bad sid; ENOENT unknown set
+   * @throws EINVAL `invalid-sid`; ENOENT `no-set`
    */
   listIds(sid: Sid): Ioasid[] {
     const set = this.#existingSet(sid);
@@ -257,8 +261,10 @@ export class IoasidSpace {
    * @param max highest acceptable ID, inclusive; 0xFFFFFFFF is clamped to 0xFFFFFFFE
    * @param data private data returned by `find` (default null)
    * @returns the ID
-   * @throws EINVAL bad sid or range (`0 <= min <= max <= 0xFFFFFFFF`), or a custom allocator's bad
-   * result; ENOENT unknown or dying set; ENOSPC the set is at its quota or no ID in the range is free
+   * @throws EINVAL `invalid-sid`, `invalid-range` (`0 <= min <= max <= 0xFFFFFFFF`), or a custom
+   * allocator's bad result (`allocator-bad-id`, `allocator-id-out-of-range`, `allocator-id-allocated`);
+   * ENOENT `no-set`, `set-dying`; ENOSPC `set-quota`, `no-free-id`, `allocator-no-free-id`;
+   * EAGAIN `allocation-raced`
    */
   alloc(sid: Sid, min: number, max: number, data: unknown = null): Ioasid {
     const id = this.#alloc(sid, min, max, data);
@@ -284,7 +290,7 @@ export class IoasidSpace {
    * the owner's reference is dropped; the ID is released (and may be handed out again) once every
    * reference is gone. Freeing a free-pending ID does nothing (one FREE per ID life). There is no
    * ownership check: callers check with `findSid`. Mirrors `ioasid_free()`.
-   * @throws EINVAL bad ID; ENOENT the ID is not allocated
+   * @throws EINVAL `invalid-id`; ENOENT `id-not-allocated`
    */
   free(id: Ioasid): void {
     if (typeof id !== 'number') throw this.#unknownId(id);
@@ -311,16 +317,14 @@ export class IoasidSpace {
   /**
    * Takes a reference on an ID so it is not handed out again until `put`. Mirrors `ioasid_get()`.
    * @param sid if given and not INVALID_IOASID_SET, the set the ID must belong to
-   * @throws EINVAL bad arguments; ENOENT not allocated; EACCES another set's ID; EBUSY free-pending
+   * @throws EINVAL `invalid-id`, `invalid-sid`; ENOENT `id-not-allocated`; EACCES `foreign-id`;
+   * EBUSY `free-pending`
    */
   get(id: Ioasid, sid: Sid = INVALID_IOASID_SET): void {
     const page = this.#lookup(id, sid);
     const o = id & PAGE_MASK;
     if ((page.meta[o] & REF_PENDING) !== 0) {
-      throw new IoasidError(
-        'EBUSY',
-        `ID ${id} is free-pending: it was freed and waits for its last reference; take references before freeing`,
-      );
+      throw ioasidError('free-pending', { id: page.base + o });
     }
     this.#ids.addRef(page, o);
   }
@@ -329,17 +333,15 @@ export class IoasidSpace {
    * Drops a reference. Dropping the last one releases the ID (without a FREE event when it was never
    * freed). Mirrors `ioasid_put()`.
    * @returns true if this released the ID
-   * @throws EINVAL bad ID; ENOENT not allocated
+   * @throws EINVAL `invalid-id`; ENOENT `id-not-allocated`, `no-reference` (only the core's hold during
+   * the ID's FREE delivery is left)
    */
   put(id: Ioasid): boolean {
     const page = this.#lookup(id, INVALID_IOASID_SET);
     const o = id & PAGE_MASK;
     if (this.#delivering.size !== 0 && this.#delivering.has(id) && this.#ids.refCount(page, o) === 1) {
       // Only the core's own hold is left: the caller is dropping a reference nobody took.
-      throw new IoasidError(
-        'ENOENT',
-        `ID ${id} has no reference left to drop: it is released when its FREE delivery ends; put only references you took with get`,
-      );
+      throw ioasidError('no-reference', { id });
     }
     if (this.#ids.dropRefs(page, o, 1) !== 0) return false;
     this.#release(page.base + o, page, o, this.#sets.bySid[page.meta[o] >>> SID_SHIFT] as SetRecord);
@@ -352,7 +354,8 @@ export class IoasidSpace {
    * @param sid the set the ID must belong to, or INVALID_IOASID_SET (-1) to skip the check
    * @param getter if given, called once with the data; a falsy result makes `find` return null
    * @returns the data, or null when there is none or the getter refused
-   * @throws EINVAL bad arguments; ENOENT not allocated; EACCES the ID belongs to another set
+   * @throws EINVAL `invalid-id`, `invalid-sid`, `invalid-callback` (getter); ENOENT `id-not-allocated`;
+   * EACCES `foreign-id`
    */
   find(sid: Sid, id: Ioasid, getter?: ((data: unknown) => boolean) | null): unknown {
     // Kept small so V8 inlines it into callers' loops: checks and errors live out of line.
@@ -373,7 +376,7 @@ export class IoasidSpace {
   /**
    * Returns the set of an allocated ID (free-pending included). Takes no reference.
    * Mirrors `ioasid_find_sid()`.
-   * @throws EINVAL bad ID; ENOENT not allocated
+   * @throws EINVAL `invalid-id`; ENOENT `id-not-allocated`
    */
   findSid(id: Ioasid): Sid {
     if (typeof id !== 'number') throw this.#unknownId(id);
@@ -385,8 +388,32 @@ export class IoasidSpace {
   }
 
   /**
+   * Describes an allocated ID without throwing, for callers asking whether it exists: any value that is
+   * not an allocated ID (free, released, or not an ID at all) gives undefined. Takes no reference.
+   * Combines `findSid`, `state`, `refCount`, `spidOf` and `find(INVALID_IOASID_SET, id)`.
+   * @returns `{ id, sid, state, refs, spid, data }` (spid INVALID_IOASID when none; a fresh object), or
+   * undefined
+   */
+  idInfo(id: Ioasid): IoasidIdInfo | undefined {
+    if (!isIoasid(id)) return undefined;
+    const page = this.#ids.page(id);
+    const o = id & PAGE_MASK;
+    const meta = page === null ? 0 : page.meta[o];
+    if (meta === 0) return undefined;
+    const p = page as IdPage;
+    return {
+      id: p.base + o,
+      sid: meta >>> SID_SHIFT,
+      state: (meta & REF_PENDING) === 0 ? 'active' : 'free-pending',
+      refs: this.#ids.refCount(p, o),
+      spid: p.spids === null ? INVALID_IOASID : p.spids[o],
+      data: p.data === null ? null : (p.data[o] ?? null),
+    };
+  }
+
+  /**
    * Replaces an ID's private data (null or undefined clears it). Mirrors `ioasid_attach_data()`.
-   * @throws EINVAL bad ID; ENOENT not allocated
+   * @throws EINVAL `invalid-id`; ENOENT `id-not-allocated`
    */
   setData(id: Ioasid, data: unknown): void {
     const page = this.#lookup(id, INVALID_IOASID_SET);
@@ -400,7 +427,7 @@ export class IoasidSpace {
 
   /**
    * Returns `'active'`, or `'free-pending'` once freed while references remain.
-   * @throws EINVAL bad ID; ENOENT not allocated
+   * @throws EINVAL `invalid-id`; ENOENT `id-not-allocated`
    */
   state(id: Ioasid): IoasidState {
     const page = this.#lookup(id, INVALID_IOASID_SET);
@@ -409,7 +436,7 @@ export class IoasidSpace {
 
   /**
    * Returns the number of references an ID holds (the owner's included until it is freed).
-   * @throws EINVAL bad ID; ENOENT not allocated
+   * @throws EINVAL `invalid-id`; ENOENT `id-not-allocated`
    */
   refCount(id: Ioasid): number {
     const page = this.#lookup(id, INVALID_IOASID_SET);
@@ -420,25 +447,22 @@ export class IoasidSpace {
    * Maps the guest's own ID `spid` to host ID `id` inside `id`'s set, replacing any earlier mapping of
    * `id`, and emits BIND carrying `spid`. Two sets may use the same spid. Mirrors `ioasid_attach_spid()`.
    * @param spid the guest ID, integer 0..0xFFFFFFFE
-   * @throws EINVAL bad arguments, or `spid` already mapped to another ID of the set; ENOENT `id` not
-   * allocated; EBUSY `id` is free-pending
+   * @throws EINVAL `invalid-id`, `invalid-spid`, `spid-in-use` (mapped to another ID of the set);
+   * ENOENT `id-not-allocated`; EBUSY `free-pending`
    */
   attachSpid(id: Ioasid, spid: number): void {
     checkIoasid(spid, 'spid');
     const page = this.#lookup(id, INVALID_IOASID_SET);
     const o = id & PAGE_MASK;
     if ((page.meta[o] & REF_PENDING) !== 0) {
-      throw new IoasidError('EBUSY', `ID ${id} is free-pending; a spid cannot be attached to a freed ID`);
+      throw ioasidError('free-pending', { id: page.base + o });
     }
     const set = this.#sets.bySid[page.meta[o] >>> SID_SHIFT] as SetRecord;
     if (set.spids === null) set.spids = new Map<number, number>();
     const map = set.spids;
     const other = map.get(spid);
     if (other !== undefined && other !== id) {
-      throw new IoasidError(
-        'EINVAL',
-        `spid ${spid} is already mapped to ID ${other} in set ${set.sid}; detach it from ${other} first`,
-      );
+      throw ioasidError('spid-in-use', { spid, sid: set.sid, id: page.base + o, mappedId: other });
     }
     if (page.spids === null) page.spids = newSpidColumn();
     const spids = page.spids;
@@ -452,14 +476,14 @@ export class IoasidSpace {
   /**
    * Emits UNBIND carrying the ID's spid, then removes the mapping. Mirrors `ioasid_detach_spid()`
    * (V4 order: subscribers can still look the mapping up while they handle UNBIND).
-   * @throws EINVAL bad ID; ENOENT `id` not allocated or no spid attached
+   * @throws EINVAL `invalid-id`; ENOENT `id-not-allocated`, `no-spid`
    */
   detachSpid(id: Ioasid): void {
     const page = this.#lookup(id, INVALID_IOASID_SET);
     const o = id & PAGE_MASK;
     const spid = page.spids === null ? INVALID_IOASID : page.spids[o];
     if (spid === INVALID_IOASID) {
-      throw new IoasidError('ENOENT', `ID ${id} has no spid attached; attach one with attachSpid first`);
+      throw ioasidError('no-spid', { id: page.base + o });
     }
     const set = this.#sets.bySid[page.meta[o] >>> SID_SHIFT] as SetRecord;
     if (this.#hasSubscribers(set)) this.#emit(IOASID_UNBIND, page, o, set);
@@ -474,24 +498,21 @@ export class IoasidSpace {
   /**
    * Returns the host ID mapped to guest ID `spid` in set `sid`, in O(1); takes no reference.
    * Mirrors `ioasid_find_by_spid()`.
-   * @throws EINVAL bad arguments; ENOENT unknown set or no mapping
+   * @throws EINVAL `invalid-spid`, `invalid-sid`; ENOENT `no-set`, `spid-not-mapped`
    */
   findBySpid(sid: Sid, spid: number): Ioasid {
     checkIoasid(spid, 'spid');
     const set = this.#existingSet(sid);
     const id = set.spids === null ? undefined : set.spids.get(spid);
     if (id === undefined) {
-      throw new IoasidError(
-        'ENOENT',
-        `set ${sid} has no ID mapped to spid ${spid}; attach it with attachSpid`,
-      );
+      throw ioasidError('spid-not-mapped', { sid: set.sid, spid });
     }
     return id;
   }
 
   /**
    * Returns the spid mapped to an ID, or INVALID_IOASID when none.
-   * @throws EINVAL bad ID; ENOENT not allocated
+   * @throws EINVAL `invalid-id`; ENOENT `id-not-allocated`
    */
   spidOf(id: Ioasid): number {
     const page = this.#lookup(id, INVALID_IOASID_SET);
@@ -502,32 +523,28 @@ export class IoasidSpace {
    * Subscribes `callback` to every event, or to one set's with `options.sid`. Higher `priority` runs
    * first, equal priorities in registration order. A set's subscribers end with the set.
    * Mirrors `ioasid_register_notifier()`.
-   * @throws EINVAL bad callback or options; ENOENT unknown set; EEXIST already subscribed in that scope
+   * @throws EINVAL `invalid-callback`, `invalid-options`, `invalid-sid`, `invalid-priority`; ENOENT `no-set`;
+   * EEXIST `already-subscribed` (in that scope)
    */
   addNotifier(callback: NotifierCallback, options: NotifierOptions = {}): void {
-    const { chain, where } = this.#chainFor(callback, options, true);
+    const { chain, sid } = this.#chainFor(callback, options, true);
     const priority = options.priority === undefined ? 0 : options.priority;
     if (typeof priority !== 'number' || !Number.isSafeInteger(priority)) {
-      throw new IoasidError(
-        'EINVAL',
-        `priority ${show(priority)} must be an integer (CPU 3, IOMMU 2, DEVICE 1, LAST 0)`,
-      );
+      throw ioasidError('invalid-priority', { priority });
     }
     if (!chain.add(callback, priority)) {
-      throw new IoasidError('EEXIST', `this callback is already subscribed to ${where}; subscribe it once`);
+      throw ioasidError('already-subscribed', { sid });
     }
   }
 
   /**
    * Unsubscribes `callback` from the scope it was added to. A walk in progress does not call it again.
    * Mirrors `ioasid_unregister_notifier()`.
-   * @throws EINVAL bad arguments; ENOENT unknown set or not subscribed there
+   * @throws EINVAL `invalid-callback`, `invalid-options`, `invalid-sid`; ENOENT `no-set`, `not-subscribed`
    */
   removeNotifier(callback: NotifierCallback, options: NotifierOptions = {}): void {
-    const { chain, where } = this.#chainFor(callback, options, false);
-    if (!chain.remove(callback)) {
-      throw new IoasidError('ENOENT', `this callback is not subscribed to ${where}`);
-    }
+    const { chain, sid } = this.#chainFor(callback, options, false);
+    if (!chain.remove(callback)) throw ioasidError('not-subscribed', { sid });
   }
 
   /**
@@ -535,11 +552,11 @@ export class IoasidSpace {
    * then to the ID's set chain. Changes no state. Mirrors V1's `ioasid_notify()`.
    * @param type the event type, a non-empty string
    * @returns the result of the last callback called, NOTIFY_DONE when none
-   * @throws EINVAL bad arguments; ENOENT not allocated
+   * @throws EINVAL `invalid-event-type`, `invalid-id`; ENOENT `id-not-allocated`
    */
   notify(id: Ioasid, type: string): number {
     if (typeof type !== 'string' || type.length === 0) {
-      throw new IoasidError('EINVAL', `event type ${show(type)} must be a non-empty string such as 'bind'`);
+      throw ioasidError('invalid-event-type', { type });
     }
     const page = this.#lookup(id, INVALID_IOASID_SET);
     const o = id & PAGE_MASK;
@@ -550,8 +567,8 @@ export class IoasidSpace {
    * Registers a custom allocator. The first one becomes active at once; ops with the same `alloc` and
    * `free` functions as a registered allocator share it and its IDs; others wait in registration order.
    * Mirrors `ioasid_register_allocator()`.
-   * @throws EINVAL bad ops; EEXIST these ops are registered; EAGAIN no custom allocator yet and the
-   * default allocator has IDs outstanding (free-pending included)
+   * @throws EINVAL `invalid-allocator-ops`; EEXIST `allocator-registered`; EAGAIN `default-allocator-busy`
+   * (no custom allocator yet and the default allocator has IDs outstanding, free-pending included)
    */
   registerAllocator(ops: IoasidAllocatorOps): void {
     this.#allocators.register(ops, this.#ids.live);
@@ -561,7 +578,8 @@ export class IoasidSpace {
    * Unregisters custom allocator ops. Removing the last ops of the active allocator activates the next
    * registered one, or the default allocator. Mirrors `ioasid_unregister_allocator()`, except that an
    * allocator with IDs out is refused instead of orphaning them.
-   * @throws ENOENT not registered; EBUSY last ops of the active allocator while it has IDs outstanding
+   * @throws EINVAL `invalid-allocator-ops`; ENOENT `allocator-not-registered`; EBUSY `allocator-busy` (last
+   * ops of the active allocator while it has IDs outstanding)
    */
   unregisterAllocator(ops: IoasidAllocatorOps): void {
     this.#allocators.unregister(ops, this.#ids.live);
@@ -572,22 +590,20 @@ export class IoasidSpace {
   #createSet(token: unknown, quota: number): SetRecord {
     checkQuota(quota);
     if (quota > this.#available) {
-      throw new IoasidError(
-        'ENOSPC',
-        this.#capacity === 0
-          ? `no capacity is installed, so a quota of ${quota} cannot be reserved; call installCapacity first`
-          : `quota ${quota} exceeds the ${this.#available} IDs left of the capacity ${this.#capacity}; ask for less or shrink another set`,
-      );
+      throw this.#capacity === 0
+        ? ioasidError('no-capacity', { quota })
+        : ioasidError('quota-above-available', {
+            quota,
+            available: this.#available,
+            capacity: this.#capacity,
+          });
     }
     const owner = this.#sets.byToken(token);
     if (owner !== null) {
-      throw new IoasidError(
-        'EEXIST',
-        `token ${show(token)} already owns set ${owner.sid}; use that set or destroy it first`,
-      );
+      throw ioasidError('owner-exists', { owner: token, sid: owner.sid });
     }
     if (this.#sets.nextSid() < 0) {
-      throw new IoasidError('ENOSPC', `all ${MAX_SID + 1} set IDs are in use; destroy a set first`);
+      throw ioasidError('set-ids-exhausted', { max: MAX_SID + 1 });
     }
     const set = this.#sets.add(token, quota);
     this.#available -= quota;
@@ -598,19 +614,14 @@ export class IoasidSpace {
   #existingSet(sid: Sid): SetRecord {
     checkSid(sid);
     const set = this.#sets.get(sid);
-    if (set === null) throw new IoasidError('ENOENT', `set ${sid} does not exist; create it with allocSet`);
+    if (set === null) throw ioasidError('no-set', { sid });
     return set;
   }
 
   /** The set `sid` if it exists and is not dying; EINVAL/ENOENT otherwise. */
-  #liveSet(sid: Sid, verb: string): SetRecord {
+  #liveSet(sid: Sid): SetRecord {
     const set = this.#existingSet(sid);
-    if (set.dying) {
-      throw new IoasidError(
-        'ENOENT',
-        `set ${sid} is being destroyed (it waits for ${set.count} referenced IDs) and cannot ${verb}; create a new set`,
-      );
-    }
+    if (set.dying) throw ioasidError('set-dying', { sid: set.sid, count: set.count });
     return set;
   }
 
@@ -633,15 +644,12 @@ export class IoasidSpace {
   #unknownId(id: unknown, sid: unknown = INVALID_IOASID_SET): IoasidError {
     checkIoasid(id);
     if (sid !== INVALID_IOASID_SET) checkSid(sid);
-    return new IoasidError('ENOENT', `ID ${id} is not allocated`);
+    return ioasidError('id-not-allocated', { id });
   }
 
   #foreignId(id: Ioasid, sid: unknown, owner: number): IoasidError {
-    if (sid !== INVALID_IOASID_SET) checkSid(sid);
-    return new IoasidError(
-      'EACCES',
-      `ID ${id} belongs to set ${owner}, not to set ${show(sid)}; use the owning set or INVALID_IOASID_SET (-1)`,
-    );
+    checkSid(sid);
+    return ioasidError('foreign-id', { id, owner, sid });
   }
 
   #alloc(sid: Sid, min: number, max: number, data: unknown): number {
@@ -672,58 +680,38 @@ export class IoasidSpace {
     if (errno === ENOENT) {
       const set = this.#sets.get(sid);
       return set === null
-        ? new IoasidError('ENOENT', `set ${sid} does not exist; create it with allocSet`)
-        : new IoasidError('ENOENT', `set ${sid} is being destroyed and cannot allocate; create a new set`);
+        ? ioasidError('no-set', { sid })
+        : ioasidError('set-dying', { sid, count: set.count });
     }
     if (errno === EINVAL) {
-      if (!isSid(sid))
-        return new IoasidError('EINVAL', `set ID ${show(sid)} is not valid: set IDs are integers >= 0`);
-      return new IoasidError(
-        'EINVAL',
-        `range [${show(min)}, ${show(max)}] is not valid: need integers 0 <= min <= max <= 0xFFFFFFFF`,
-      );
+      return isSid(sid) ? ioasidError('invalid-range', { min, max }) : ioasidError('invalid-sid', { sid });
     }
     const set = this.#sets.get(sid) as SetRecord;
     if (set.count >= set.quota) {
-      return new IoasidError(
-        'ENOSPC',
-        `set ${sid} is at its quota of ${set.quota} IDs; free IDs or raise the quota with adjustSet`,
-      );
+      return ioasidError('set-quota', { sid, quota: set.quota, count: set.count });
     }
-    return new IoasidError(
-      'ENOSPC',
-      `no free ID in [${min}, ${Math.min(max, INVALID_IOASID - 1)}]; free IDs or widen the range`,
-    );
+    return ioasidError('no-free-id', { min, max: Math.min(max, INVALID_IOASID - 1) });
   }
 
   #customAlloc(group: AllocatorGroup, set: SetRecord, min: number, max: number): number {
     const ops = group.members[0];
     const id = ops.alloc(min, max, ops.pdata);
     if (id === INVALID_IOASID) {
-      throw new IoasidError(
-        'ENOSPC',
-        `the custom allocator has no free ID in [${min}, ${max}] (it returned INVALID_IOASID)`,
-      );
+      throw ioasidError('allocator-no-free-id', { min, max });
     }
     if (!isIoasid(id)) {
-      throw new IoasidError('EINVAL', `the custom allocator returned ${show(id)}, which is not an ID`);
+      throw ioasidError('allocator-bad-id', { id });
     }
     if (id < min || id > max || this.#ids.has(id)) {
       ops.free(id, ops.pdata);
-      throw new IoasidError(
-        'EINVAL',
-        id < min || id > max
-          ? `the custom allocator returned ${id}, outside [${min}, ${max}]; it was given back`
-          : `the custom allocator returned ${id}, which is already allocated; it was given back`,
-      );
+      throw id < min || id > max
+        ? ioasidError('allocator-id-out-of-range', { id, min, max })
+        : ioasidError('allocator-id-allocated', { id });
     }
     // The allocator is user code and may have called back into the space: re-check what it may change.
     if (set.destroyed || set.dying || set.count >= set.quota || this.#allocators.active !== group) {
       ops.free(id, ops.pdata);
-      throw new IoasidError(
-        'EAGAIN',
-        `set ${set.sid} or the active allocator changed during the allocation; retry`,
-      );
+      throw ioasidError('allocation-raced', { sid: set.sid });
     }
     return id + 0; // an allocator's -0 is ID 0
   }
@@ -830,25 +818,21 @@ export class IoasidSpace {
     callback: NotifierCallback,
     options: NotifierOptions,
     create: boolean,
-  ): { chain: NotifierChain; where: string } {
+  ): { chain: NotifierChain; sid: Sid | null } {
     if (typeof callback !== 'function') {
-      throw new IoasidError(
-        'EINVAL',
-        `notifier callback ${show(callback)} must be a function (event) => result`,
-      );
+      throw ioasidError('invalid-callback', { name: 'notifier callback', value: callback });
     }
     if (typeof options !== 'object' || options === null) {
-      throw new IoasidError('EINVAL', `notifier options ${show(options)} must be an object or omitted`);
+      throw ioasidError('invalid-options', { name: 'notifier options', value: options });
     }
     const sid = options.sid;
-    if (sid === undefined || sid === INVALID_IOASID_SET)
-      return { chain: this.#global, where: 'the global chain' };
+    if (sid === undefined || sid === INVALID_IOASID_SET) return { chain: this.#global, sid: null };
     const set = this.#existingSet(sid);
     if (set.chain === null) {
-      if (!create) return { chain: new NotifierChain(), where: `set ${sid}` };
+      if (!create) return { chain: new NotifierChain(), sid: set.sid };
       set.chain = new NotifierChain();
     }
-    return { chain: set.chain, where: `set ${sid}` };
+    return { chain: set.chain, sid: set.sid };
   }
 
   #reportError(error: unknown, event: IoasidEvent | null): void {
@@ -871,7 +855,7 @@ export class IoasidSpace {
 /** The getter step of `find`: a falsy result refuses the data (null), as the kernel's bool getter does. */
 function applyGetter(getter: unknown, data: unknown): unknown {
   if (typeof getter !== 'function') {
-    throw new IoasidError('EINVAL', `getter ${show(getter)} must be a function (data) => boolean`);
+    throw ioasidError('invalid-callback', { name: 'getter', value: getter });
   }
   return getter(data) ? data : null;
 }

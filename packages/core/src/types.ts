@@ -25,6 +25,22 @@ export interface IoasidSetInfo {
   readonly dying: boolean;
 }
 
+/** An allocated ID as `idInfo` describes it. */
+export interface IoasidIdInfo {
+  /** The ID. */
+  readonly id: Ioasid;
+  /** The set it belongs to. */
+  readonly sid: Sid;
+  /** `'active'`, or `'free-pending'` once freed while references remain. */
+  readonly state: IoasidState;
+  /** References it holds (the owner's included until it is freed), as `refCount` counts them. */
+  readonly refs: number;
+  /** The guest ID mapped to it, or INVALID_IOASID when none. */
+  readonly spid: number;
+  /** Its private data (null when none), as `find` returns it. */
+  readonly data: unknown;
+}
+
 /** What every notifier callback receives. */
 export interface IoasidEvent {
   /** `'alloc'`, `'free'`, `'bind'`, `'unbind'`, or a type a publisher sent with `notify`. */

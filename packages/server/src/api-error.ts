@@ -13,8 +13,9 @@ export class ApiError extends IoasidError {
 
   /**
    * @param code registry code
-   * @param message what was wrong, with the values involved, and what to do
-   * @param reason machine-readable cause, e.g. `'admin-only'` (default `'unspecified'`)
+   * @param message what was wrong, with the values involved (answers add the advice of http/advice.ts)
+   * @param reason machine-readable cause, e.g. `'admin-only'` (default `'unspecified'`); build errors of a
+   * server reason with `apiError` (server-reasons.ts), which fills code, values and status
    * @param values the values the reason is about
    * @param status HTTP status when it is not the registry's one for `code`
    */

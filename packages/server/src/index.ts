@@ -3,6 +3,7 @@
 export { ADMIN_TOKEN_FILE, type AdminCredential, loadAdminToken } from './admin-token.js';
 export { ApiError } from './api-error.js';
 export * from './engine/index.js';
+export { ADVICE, type AdviceTable, adviceFor, withAdvice } from './http/advice.js';
 export { type AppOptions, BODY_LIMIT, buildApp } from './http/app.js';
 export type { App } from './http/app-types.js';
 export { HTTP_STATUS } from './http/errors.js';
@@ -16,4 +17,11 @@ export {
   type ServerConfig,
   startServer,
 } from './server.js';
+export {
+  apiError,
+  SERVER_REASONS,
+  type ServerReason,
+  type ServerReasonInfo,
+  type ServerReasonValues,
+} from './server-reasons.js';
 export * from './store/index.js';

@@ -3,6 +3,7 @@
 
 import { Writable } from 'node:stream';
 import { createLogger } from '@ioasid/server';
+import { ERROR_CODES } from 'ioasid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api, Loose } from './support/client.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from './support/server.js';
@@ -69,16 +70,23 @@ describe('credentials', () => {
     for (const [method, path] of routes) {
       const res = await anonymous.raw(method, path, method === 'GET' ? undefined : '{}');
       expect([method, path, res.status, res.body.error.code]).toEqual([method, path, 401, 'EPERM']);
-      expect(res.body.error.errno).toBe(1);
+      expect(res.body.error.errno).toBe(ERROR_CODES.EPERM.errno);
+      expect(res.body.error.reason).toBe('no-credential');
+      expect(res.body.error.values).toEqual({ method, route: path.split('?')[0] });
     }
     expect((await anonymous.get(`/v1/ioasids/${idA}`)).body.error.message).toMatch(/Authorization: Bearer/);
   });
 
   it('answers 401 EPERM to an unknown secret and to a malformed header', async () => {
-    expectError(await t.as('not-a-secret-of-this-server').get('/v1/capacity'), 401, 'EPERM');
+    const unknown = await t.as('not-a-secret-of-this-server').get('/v1/capacity');
+    expectError(unknown, 401, 'EPERM');
+    expect([unknown.body.error.reason, unknown.body.error.values]).toEqual(['unknown-credential', {}]);
+    expect(unknown.body.error.message).toContain('POST /v1/sets');
     const basic = await fetch(`${t.url}/v1/capacity`, { headers: { authorization: `Basic ${ADMIN_TOKEN}` } });
     expect(basic.status).toBe(401);
-    expect(((await basic.json()) as Loose).error.message).toMatch(/Bearer/);
+    const body = (await basic.json()) as Loose;
+    expect(body.error.message).toMatch(/Bearer/);
+    expect(body.error.reason).toBe('malformed-authorization');
   });
 
   it('lets nobody in with a destroyed set’s secret', async () => {
@@ -119,6 +127,16 @@ describe('a set secret', () => {
     expectError(await asA.post(`/v1/ioasids/${idB}/notify`, { type: 'x' }), 403, 'EACCES');
     const res = await asA.get(`/v1/ioasids/${idB}`);
     expect(res.body.error.message).toMatch(new RegExp(`belongs to set ${b.sid}`));
+    expect(res.body.error.message).toContain(`use set ${b.sid}'s secret or the admin token`);
+    expect([res.body.error.reason, res.body.error.values]).toEqual([
+      'foreign-id',
+      { id: idB, owner: b.sid, sid: a.sid },
+    ]);
+    const other = await asA.get(`/v1/sets/${b.sid}`);
+    expect([other.body.error.reason, other.body.error.values]).toEqual([
+      'other-set',
+      { sid: b.sid, callerSid: a.sid },
+    ]);
     // Nothing of set B changed.
     expect((await t.admin.get(`/v1/ioasids/${idB}`)).body).toMatchObject({
       id: idB,
@@ -135,6 +153,15 @@ describe('a set secret', () => {
     const destroy = await asA.delete(`/v1/sets/${a.sid}?destroy=true`);
     expectError(destroy, 403, 'EACCES');
     expect(destroy.body.error.message).toMatch(/admin token/);
+    expect([destroy.body.error.reason, destroy.body.error.values]).toEqual([
+      'admin-only',
+      { action: 'destroying a set', sid: a.sid },
+    ]);
+    const route = await asA.put('/v1/capacity', { capacity: 5 });
+    expect([route.body.error.reason, route.body.error.values]).toEqual([
+      'admin-only',
+      { action: 'PUT /v1/capacity', sid: a.sid },
+    ]);
     expect((await t.admin.get(`/v1/sets/${a.sid}`)).body.dying).toBe(false);
   });
 

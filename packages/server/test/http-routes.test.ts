@@ -1,6 +1,7 @@
 // Every route over real HTTP with good input: status, answer shape, and the effect on state; plus how
 // the core's refusals come back (status from the registry, code, errno, message).
 
+import { ERROR_CODES } from 'ioasid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './support/server.js';
 
@@ -29,7 +30,12 @@ describe('capacity', () => {
   it('refuses a second install with 409 EBUSY', async () => {
     const res = await t.admin.put('/v1/capacity', { capacity: 5 });
     expect(res.status).toBe(409);
-    expect(res.body.error).toMatchObject({ code: 'EBUSY', errno: 16 });
+    expect(res.body.error).toMatchObject({
+      code: 'EBUSY',
+      errno: ERROR_CODES.EBUSY.errno,
+      reason: 'capacity-installed',
+      values: { capacity: 10_000 },
+    });
     expect(res.body.error.message).toMatch(/already installed/);
   });
 });

@@ -2,6 +2,7 @@
 // the live leases one credential may hold, with both counts kept through drops, deletions, expiry, the
 // end of a set, and restarts.
 
+import { ERROR_CODES } from 'ioasid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api } from './support/client.js';
 import { startTestServer, type TestServer } from './support/server.js';
@@ -58,6 +59,10 @@ describe('references per lease', () => {
     expect(refused.body.error.message).toBe(
       `lease ${lease} holds ${MAX_REFS} references, the most one lease may hold; drop some or use another lease`,
     );
+    expect([refused.body.error.reason, refused.body.error.values]).toEqual([
+      'lease-ref-limit',
+      { lease, held: MAX_REFS, limit: MAX_REFS },
+    ]);
     // The refused request took nothing: b has exactly the two references taken before it.
     expect((await api.delete(`/v1/ioasids/${b}`)).status).toBe(204);
     expect((await drop(api, b, lease)).body).toEqual({ released: false });
@@ -147,10 +152,13 @@ describe('leases per credential', () => {
   async function expectRefused(api: Api, who: string, held: number, limit: number) {
     const res = await create(api);
     expect(res.status).toBe(409);
+    const sid = who === 'the admin token' ? null : Number(who.split(' ').pop());
     expect(res.body.error).toEqual({
       code: 'ENOSPC',
-      errno: 28,
+      errno: ERROR_CODES.ENOSPC.errno,
+      reason: 'lease-limit',
       message: `${who} holds ${held} leases and may hold at most ${limit}; delete leases it no longer uses (DELETE /v1/leases/{lease}) or let them expire, then retry`,
+      values: { sid, held, limit },
     });
   }
 

@@ -162,11 +162,10 @@ describe('tryAlloc(sid, min, max, data)', () => {
     const { space, sid } = setup(1);
     expect(space.tryAlloc(sid, 3, 99, 'd')).toBe(3);
     expect(space.find(sid, 3)).toBe('d');
-    expect(space.tryAlloc(sid, 0, 99)).toBe(-28);
-    expect(space.tryAlloc(sid + 5, 0, 99)).toBe(-2);
-    expect(space.tryAlloc(sid, 9, 8)).toBe(-22);
-    expect(space.tryAlloc(-1, 0, 1)).toBe(-22);
-    expect(NEGATIVE_ERRNO).toMatchObject({ EINVAL: -22, ENOENT: -2, ENOSPC: -28 });
+    expect(space.tryAlloc(sid, 0, 99)).toBe(NEGATIVE_ERRNO.ENOSPC);
+    expect(space.tryAlloc(sid + 5, 0, 99)).toBe(NEGATIVE_ERRNO.ENOENT);
+    expect(space.tryAlloc(sid, 9, 8)).toBe(NEGATIVE_ERRNO.EINVAL);
+    expect(space.tryAlloc(-1, 0, 1)).toBe(NEGATIVE_ERRNO.EINVAL);
     expect(space.listIds(sid)).toEqual([3]);
   });
 });
@@ -239,10 +238,10 @@ describe('tryFree(id)', () => {
     const { space, sid } = setup();
     const id = space.alloc(sid, 0, 99);
     expect(space.tryFree(id)).toBe(0);
-    expect(space.tryFree(id)).toBe(-2);
-    expect(space.tryFree(-1)).toBe(-22);
-    expect(space.tryFree(1.5)).toBe(-22);
-    expect(space.tryFree(INVALID_IOASID)).toBe(-22);
+    expect(space.tryFree(id)).toBe(NEGATIVE_ERRNO.ENOENT);
+    expect(space.tryFree(-1)).toBe(NEGATIVE_ERRNO.EINVAL);
+    expect(space.tryFree(1.5)).toBe(NEGATIVE_ERRNO.EINVAL);
+    expect(space.tryFree(INVALID_IOASID)).toBe(NEGATIVE_ERRNO.EINVAL);
   });
 });
 

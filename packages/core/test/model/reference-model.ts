@@ -5,6 +5,8 @@
 // docs/api.md (check orders, the FREE hold, the freeSet walk). Where neither fixes a check order, the model
 // follows the core's choice and says so in a comment ("order: core").
 
+import { ERROR_CODES } from 'ioasid';
+
 /** The contract's constants, written out here so that the model does not trust the package under test. */
 export const INVALID_IOASID = 0xffffffff;
 export const MAX_IOASID = 0xfffffffe;
@@ -15,16 +17,16 @@ export const NOTIFY_STOP_MASK = 0x8000;
 
 export type ModelErrorCode = 'EINVAL' | 'ENOENT' | 'EACCES' | 'EBUSY' | 'EEXIST' | 'ENOSPC' | 'EAGAIN';
 
-/** The Linux errno of each code (contract: "Conventions"). */
-export const ERRNO: Readonly<Record<ModelErrorCode, number>> = {
-  EINVAL: 22,
-  ENOENT: 2,
-  EACCES: 13,
-  EBUSY: 16,
-  EEXIST: 17,
-  ENOSPC: 28,
-  EAGAIN: 11,
-};
+/**
+ * The Linux errno of each code, from the registry: the one test that pins the registry to errno-base.h
+ * (contract/errors.test.ts) keeps these numbers honest, so the model need not repeat them.
+ */
+export const ERRNO: Readonly<Record<ModelErrorCode, number>> = Object.fromEntries(
+  (['EINVAL', 'ENOENT', 'EACCES', 'EBUSY', 'EEXIST', 'ENOSPC', 'EAGAIN'] as const).map((code) => [
+    code,
+    ERROR_CODES[code].errno,
+  ]),
+) as Record<ModelErrorCode, number>;
 
 /** What a failing model call throws: only the code matters for the comparison. */
 export class ModelError extends Error {

@@ -1,20 +1,20 @@
 // The durable allocator: the core IoasidSpace (single source of truth for every rule), the store it is
 // persisted to with group commit, the server-wide event sequence, credentials and leases.
 
-import { INVALID_IOASID, IoasidError, type IoasidEvent, type IoasidSpace, isIoasidError } from 'ioasid';
-import { ApiError } from '../api-error.js';
+import {
+  INVALID_IOASID,
+  IoasidError,
+  type IoasidEvent,
+  type IoasidIdInfo,
+  type IoasidSpace,
+  isIoasidError,
+} from 'ioasid';
+import { apiError } from '../server-reasons.js';
 import type { EventRecord, Store, StoreBatch, StoreHealth } from '../store/store.js';
 import { existingSet, requireAdmin, requireExistingSet, requireId, requireSet } from './access.js';
 import { buildBatch, countRows } from './batch-builder.js';
 import { ChangeTracker, GONE, PROBE } from './change-tracker.js';
 import { CommitQueue } from './commit-queue.js';
-import {
-  requireSpid,
-  rewordAlloc,
-  rewordAttachSpid,
-  rewordFindBySpid,
-  rewordSetCreation,
-} from './core-wording.js';
 import { Credentials, type Principal } from './credentials.js';
 import { type EngineLog, type EngineOptions, SILENT_LOG } from './engine-options.js';
 import { EventHub } from './event-hub.js';
@@ -30,7 +30,7 @@ import {
   limitOption,
   MAX_LEASE_REFS,
 } from './limits.js';
-import { isNotFound, rebuild } from './rebuild.js';
+import { rebuild } from './rebuild.js';
 import {
   type CommitInfo,
   type IdView,
@@ -197,7 +197,10 @@ export class Engine {
     return { capacity: this.#space.capacity, available: this.#space.available };
   }
 
-  /** Installs the capacity (admin). @throws EACCES; EINVAL; EBUSY already installed */
+  /**
+   * Installs the capacity (admin).
+   * @throws EACCES `admin-only`; EINVAL `invalid-capacity`; EBUSY `capacity-installed`
+   */
   installCapacity(caller: Principal, capacity: number): { capacity: number; available: number } {
     requireAdmin(caller, 'installing the capacity');
     this.#space.installCapacity(capacity);
@@ -207,28 +210,22 @@ export class Engine {
 
   /**
    * Creates a set owned by `owner` and returns it with its secret, which is shown only here (admin).
-   * @throws EACCES; EINVAL; ENOSPC quota above available; EEXIST owner has a live set
+   * @throws EACCES `admin-only`; EINVAL `invalid-quota`; ENOSPC `no-capacity`, `quota-above-available`,
+   * `set-ids-exhausted`; EEXIST `owner-exists`
    */
   createSet(caller: Principal, owner: string, quota: number): SetView & { secret: string } {
     requireAdmin(caller, 'creating a set');
-    let sid: number;
-    try {
-      sid = this.#space.allocSet(owner, quota);
-    } catch (error) {
-      throw rewordSetCreation(this.#space, error, owner, quota);
-    }
-    return this.#newSet(sid);
+    return this.#newSet(this.#space.allocSet(owner, quota));
   }
 
-  /** Creates the system set (admin). @throws EACCES; EINVAL; ENOSPC; EEXIST it exists */
+  /**
+   * Creates the system set (admin).
+   * @throws EACCES `admin-only`; EINVAL `invalid-quota`; ENOSPC `no-capacity`, `quota-above-available`,
+   * `set-ids-exhausted`; EEXIST `system-set-exists`, `system-set-dying`
+   */
   createSystemSet(caller: Principal, quota: number): SetView & { secret: string } {
     requireAdmin(caller, 'creating the system set');
-    let sid: number;
-    try {
-      sid = this.#space.allocSystemSet(quota);
-    } catch (error) {
-      throw rewordSetCreation(this.#space, error, null, quota);
-    }
+    const sid = this.#space.allocSystemSet(quota);
     this.#tracker.metaDirty = true;
     return this.#newSet(sid);
   }
@@ -239,12 +236,16 @@ export class Engine {
     return [setView(this.#space.getSet(caller.sid))];
   }
 
-  /** One set. @throws EACCES another set's secret; ENOENT unknown set */
+  /** One set. @throws EACCES `other-set`; ENOENT `no-set` */
   getSet(caller: Principal, sid: number): SetView {
     return setView(requireExistingSet(this.#space, caller, sid));
   }
 
-  /** Changes a set's quota (admin). @throws EACCES; EINVAL below count; ENOENT; ENOSPC */
+  /**
+   * Changes a set's quota (admin).
+   * @throws EACCES `admin-only`; EINVAL `quota-below-count`; ENOENT `no-set`, `set-dying`;
+   * ENOSPC `growth-above-available`
+   */
   adjustSet(caller: Principal, sid: number, quota: number): SetView {
     requireAdmin(caller, 'changing a quota');
     existingSet(this.#space, sid);
@@ -256,7 +257,7 @@ export class Engine {
   /**
    * Frees every ID of a set and, with `destroy`, destroys it (admin; a set secret may only free its own
    * set's IDs without destroying). Emits one `free` per ID.
-   * @throws EACCES; ENOENT unknown or dying set
+   * @throws EACCES `admin-only`, `other-set`; ENOENT `no-set`, `set-dying`
    */
   freeSet(caller: Principal, sid: number, destroy: boolean): void {
     if (destroy) requireAdmin(caller, 'destroying a set');
@@ -270,42 +271,41 @@ export class Engine {
     if (!exists) this.#setGone(sid);
   }
 
-  /** The IDs of a set, ascending. @throws EACCES; ENOENT */
+  /** The IDs of a set, ascending. @throws EACCES `other-set`; ENOENT `no-set` */
   listIds(caller: Principal, sid: number): number[] {
     requireExistingSet(this.#space, caller, sid);
     return this.#space.listIds(sid);
   }
 
-  /** The ID mapped to guest ID `spid` in set `sid`. @throws EACCES; ENOENT */
+  /**
+   * The ID mapped to guest ID `spid` in set `sid`.
+   * @throws EACCES `other-set`; ENOENT `no-set`, `spid-not-mapped`
+   */
   findBySpid(caller: Principal, sid: number, spid: number): { id: number } {
     requireExistingSet(this.#space, caller, sid);
-    try {
-      return { id: this.#space.findBySpid(sid, spid) };
-    } catch (error) {
-      throw rewordFindBySpid(this.#space, error, sid, spid);
-    }
+    return { id: this.#space.findBySpid(sid, spid) };
   }
 
   // ---- IDs ----------------------------------------------------------------------------------
 
-  /** Allocates the lowest free ID in `[min, max]` into set `sid`. Emits `alloc`. @throws EACCES; core errors */
+  /**
+   * Allocates the lowest free ID in `[min, max]` into set `sid`. Emits `alloc`.
+   * @throws EACCES `other-set`; EINVAL `data-too-large`, `invalid-range`; ENOENT `no-set`, `set-dying`;
+   * ENOSPC `set-quota`, `no-free-id`
+   */
   alloc(caller: Principal, sid: number, min: number, max: number, data: unknown): number {
     requireSet(caller, sid);
     checkData(data);
-    let id: number;
-    try {
-      id = this.#space.alloc(sid, min, max, data ?? null);
-    } catch (error) {
-      throw rewordAlloc(this.#space, error, sid);
-    }
+    const id = this.#space.alloc(sid, min, max, data ?? null);
     this.#tracker.touchId(id);
     return id;
   }
 
   /**
    * Allocates `count` IDs into set `sid`, all or nothing: if one fails, those already allocated are
-   * released again and their events withdrawn, so nobody ever sees them.
-   * @throws EACCES; ENOSPC the set has no room for `count` more IDs; core errors
+   * released again and their events withdrawn, so nobody ever sees them. An allocation that fails keeps
+   * its reason and values; its message says how many were allocated before.
+   * @throws EACCES `other-set`; ENOSPC `batch-over-quota` (no room for `count` more IDs); as `alloc`
    */
   allocMany(
     caller: Principal,
@@ -319,9 +319,10 @@ export class Engine {
     checkData(data);
     const set = existingSet(this.#space, sid);
     if (!set.dying && set.count + count > set.quota) {
-      throw new IoasidError(
-        'ENOSPC',
-        `set ${sid} holds ${set.count} of its quota of ${set.quota} IDs, so ${count} more do not fit; ask for fewer or have the admin raise the quota (PATCH /v1/sets/${sid})`,
+      throw apiError(
+        'batch-over-quota',
+        { sid, count: set.count, quota: set.quota, requested: count },
+        `set ${sid} holds ${set.count} of its quota of ${set.quota} IDs, so ${count} more do not fit`,
       );
     }
     const mark = this.#tracker.mark();
@@ -342,6 +343,8 @@ export class Engine {
         throw new IoasidError(
           error.code,
           `allocating ${count} IDs failed after ${ids.length}, so none was allocated: ${error.message}`,
+          error.reason,
+          error.values,
         );
       }
       throw error;
@@ -349,27 +352,33 @@ export class Engine {
     return ids;
   }
 
-  /** Describes an ID. @throws ENOENT; EACCES another set's ID */
+  /** Describes an ID. @throws ENOENT `id-not-allocated`; EACCES `foreign-id` */
   describeId(caller: Principal, id: number): IdView {
-    const sid = requireId(this.#space, caller, id);
-    const spid = this.#space.spidOf(id);
+    requireId(this.#space, caller, id);
+    const info = this.#space.idInfo(id) as IoasidIdInfo;
     return {
-      id,
-      sid,
-      state: this.#space.state(id),
-      spid: spid === INVALID_IOASID ? null : spid,
-      data: this.#space.find(-1, id),
+      id: info.id,
+      sid: info.sid,
+      state: info.state,
+      spid: info.spid === INVALID_IOASID ? null : info.spid,
+      data: info.data,
     };
   }
 
-  /** Frees an ID (released once no lease references it). Emits `free`. @throws ENOENT; EACCES */
+  /**
+   * Frees an ID (released once no lease references it). Emits `free`.
+   * @throws ENOENT `id-not-allocated`; EACCES `foreign-id`
+   */
   free(caller: Principal, id: number): void {
     requireId(this.#space, caller, id);
     this.#space.free(id);
     this.#tracker.touchId(id);
   }
 
-  /** Replaces an ID's data (null clears it). @throws ENOENT; EACCES; EINVAL over 4 KiB */
+  /**
+   * Replaces an ID's data (null clears it).
+   * @throws ENOENT `id-not-allocated`; EACCES `foreign-id`; EINVAL `data-too-large` (over 4 KiB)
+   */
   setData(caller: Principal, id: number, data: unknown): void {
     requireId(this.#space, caller, id);
     checkData(data);
@@ -377,21 +386,22 @@ export class Engine {
     this.#tracker.touchId(id);
   }
 
-  /** Maps guest ID `spid` to the ID. Emits `bind`. @throws ENOENT; EACCES; EBUSY; EINVAL spid in use */
+  /**
+   * Maps guest ID `spid` to the ID. Emits `bind`.
+   * @throws ENOENT `id-not-allocated`; EACCES `foreign-id`; EBUSY `free-pending`; EINVAL `spid-in-use`
+   */
   attachSpid(caller: Principal, id: number, spid: number): void {
-    const sid = requireId(this.#space, caller, id);
-    try {
-      this.#space.attachSpid(id, spid);
-    } catch (error) {
-      throw rewordAttachSpid(this.#space, error, sid, id, spid);
-    }
+    requireId(this.#space, caller, id);
+    this.#space.attachSpid(id, spid);
     this.#tracker.touchId(id);
   }
 
-  /** Removes the ID's guest ID mapping. Emits `unbind`. @throws ENOENT (also: no spid); EACCES */
+  /**
+   * Removes the ID's guest ID mapping. Emits `unbind`.
+   * @throws ENOENT `id-not-allocated`, `no-spid`; EACCES `foreign-id`
+   */
   detachSpid(caller: Principal, id: number): void {
     requireId(this.#space, caller, id);
-    requireSpid(this.#space, id);
     this.#space.detachSpid(id);
     this.#tracker.touchId(id);
   }
@@ -399,7 +409,7 @@ export class Engine {
   /**
    * Publishes an event of `type` for the ID to the in-process chain and the event stream.
    * @returns the chain's result (NOTIFY_DONE when no in-process subscriber answers)
-   * @throws ENOENT; EACCES; EINVAL a reserved type
+   * @throws ENOENT `id-not-allocated`; EACCES `foreign-id`; EINVAL `reserved-event-type`
    */
   notify(caller: Principal, id: number, type: string): number {
     requireId(this.#space, caller, id);
@@ -411,7 +421,7 @@ export class Engine {
 
   /**
    * Creates a lease owned by the caller and returns its name and TTL.
-   * @throws ENOSPC the caller already has the most live leases its credential may have
+   * @throws ENOSPC `lease-limit`: the caller already has the most live leases its credential may have
    */
   createLease(caller: Principal, ttlMs: number): LeaseView {
     return this.#leaseOps.create(caller, ttlMs);
@@ -422,12 +432,15 @@ export class Engine {
     return this.#leaseOps.list();
   }
 
-  /** Restarts a lease's TTL and returns its name and TTL. @throws ENOENT; EACCES */
+  /** Restarts a lease's TTL and returns its name and TTL. @throws ENOENT `no-lease`; EACCES `not-lease-creator` */
   keepalive(caller: Principal, name: string): LeaseView {
     return this.#leaseOps.keepalive(caller, name);
   }
 
-  /** Drops every reference a lease holds and deletes it (no event). @throws ENOENT; EACCES */
+  /**
+   * Drops every reference a lease holds and deletes it (no event).
+   * @throws ENOENT `no-lease`; EACCES `not-lease-creator`
+   */
   deleteLease(caller: Principal, name: string): void {
     this.#leaseOps.delete(caller, name);
   }
@@ -435,7 +448,8 @@ export class Engine {
   /**
    * Takes a reference on an ID for a lease: the ID is not released before the reference is dropped
    * or the lease ends. A set's lease may only reference that set's IDs.
-   * @throws ENOENT; EACCES; EBUSY free-pending; ENOSPC the lease holds the most references allowed
+   * @throws ENOENT `no-lease`, `id-not-allocated`; EACCES `not-lease-creator`, `foreign-id`, `lease-other-set`;
+   * EBUSY `free-pending`; ENOSPC `lease-ref-limit`
    */
   takeRef(caller: Principal, id: number, name: string): void {
     this.#leaseOps.takeRef(caller, id, name);
@@ -444,7 +458,7 @@ export class Engine {
   /**
    * Drops one reference a lease holds on an ID.
    * @returns whether that released the ID
-   * @throws ENOENT the lease holds no reference on it; EACCES
+   * @throws ENOENT `no-lease`, `no-lease-ref`; EACCES `not-lease-creator`
    */
   dropRef(caller: Principal, id: number, name: string): boolean {
     return this.#leaseOps.dropRef(caller, id, name);
@@ -477,13 +491,7 @@ export class Engine {
   }
 
   #exists(sid: number): boolean {
-    try {
-      this.#space.getSet(sid);
-      return true;
-    } catch (error) {
-      if (isNotFound(error)) return false;
-      throw error;
-    }
+    return this.#space.setInfo(sid) !== undefined;
   }
 
   /** Drops one reference; handles the release of the ID and, with it, of a dying set. */
@@ -542,9 +550,10 @@ export class Engine {
     );
     this.#leases.stop();
     this.#onFatal(error);
-    return new ApiError(
-      'EAGAIN',
-      'the store failed to commit this change, so it is not applied; the server is stopping: retry once it has restarted',
+    return apiError(
+      'store-failed',
+      {},
+      'the store failed to commit this change, so it is not applied; the server is stopping',
     );
   }
 }

@@ -1,8 +1,8 @@
 // The engine's lease operations: creating, keeping alive and deleting leases, and the ID references
 // they hold. A lease's references keep their IDs from being released; dropping the last one releases it.
 
-import { IoasidError, type IoasidSpace } from 'ioasid';
-import { ApiError } from '../api-error.js';
+import { INVALID_IOASID_SET, type IoasidSpace } from 'ioasid';
+import { apiError } from '../server-reasons.js';
 import { requireId, requireLease, requireLeaseMayHold } from './access.js';
 import type { ChangeTracker } from './change-tracker.js';
 import type { Principal } from './credentials.js';
@@ -53,7 +53,7 @@ export class LeaseOperations {
 
   /**
    * Creates a lease owned by the caller and returns its name and TTL.
-   * @throws ENOSPC the caller already has the most live leases its credential may have
+   * @throws ENOSPC `lease-limit`: the caller already has the most live leases its credential may have
    */
   create(caller: Principal, ttlMs: number): LeaseView {
     const creator = caller.kind === 'admin' ? null : caller.sid;
@@ -61,9 +61,10 @@ export class LeaseOperations {
     const held = this.#leases.countOwnedBy(creator);
     if (held >= limit) {
       const who = creator === null ? 'the admin token' : `the secret of set ${creator}`;
-      throw new ApiError(
-        'ENOSPC',
-        `${who} holds ${held} leases and may hold at most ${limit}; delete leases it no longer uses (DELETE /v1/leases/{lease}) or let them expire, then retry`,
+      throw apiError(
+        'lease-limit',
+        { sid: creator, held, limit },
+        `${who} holds ${held} leases and may hold at most ${limit}`,
       );
     }
     const lease = this.#leases.add(creator, ttlMs);
@@ -81,14 +82,14 @@ export class LeaseOperations {
     })).sort((a, b) => (a.lease < b.lease ? -1 : a.lease > b.lease ? 1 : 0));
   }
 
-  /** Restarts a lease's TTL and returns its name and TTL. @throws ENOENT; EACCES */
+  /** Restarts a lease's TTL and returns its name and TTL. @throws ENOENT `no-lease`; EACCES `not-lease-creator` */
   keepalive(caller: Principal, name: string): LeaseView {
     const lease = requireLease(this.#leases, caller, name);
     this.#leases.keepalive(name);
     return { lease: name, ttlMs: lease.ttlMs };
   }
 
-  /** Drops every reference a lease holds and deletes it (no event). @throws ENOENT; EACCES */
+  /** Drops every reference a lease holds and deletes it (no event). @throws ENOENT `no-lease`; EACCES `not-lease-creator` */
   delete(caller: Principal, name: string): void {
     const lease = requireLease(this.#leases, caller, name);
     this.drop(lease);
@@ -97,19 +98,21 @@ export class LeaseOperations {
   /**
    * Takes a reference on an ID for a lease: the ID is not released before the reference is dropped
    * or the lease ends. A set's lease may only reference that set's IDs. Mirrors `ioasid_get()`.
-   * @throws ENOENT; EACCES; EBUSY free-pending; ENOSPC the lease holds the most references allowed
+   * @throws ENOENT `no-lease`, `id-not-allocated`; EACCES `not-lease-creator`, `foreign-id`, `lease-other-set`;
+   * EBUSY `free-pending`; ENOSPC `lease-ref-limit`
    */
   takeRef(caller: Principal, id: number, name: string): void {
     const lease = requireLease(this.#leases, caller, name);
     const sid = requireId(this.#space, caller, id);
     requireLeaseMayHold(lease, id, sid);
     if (lease.held >= this.#maxRefs) {
-      throw new IoasidError(
-        'ENOSPC',
-        `lease ${name} holds ${lease.held} references, the most one lease may hold; drop some or use another lease`,
+      throw apiError(
+        'lease-ref-limit',
+        { lease: name, held: lease.held, limit: this.#maxRefs },
+        `lease ${name} holds ${lease.held} references, the most one lease may hold`,
       );
     }
-    this.#space.get(id, lease.sid ?? -1);
+    this.#space.get(id, lease.sid ?? INVALID_IOASID_SET);
     this.#leases.addRef(lease, id);
     this.#tracker.touchId(id);
     this.#tracker.touchLeaseRef(name, id);
@@ -118,15 +121,12 @@ export class LeaseOperations {
   /**
    * Drops one reference a lease holds on an ID. Mirrors `ioasid_put()`.
    * @returns whether that released the ID
-   * @throws ENOENT the lease holds no reference on it; EACCES
+   * @throws ENOENT `no-lease`, `no-lease-ref`; EACCES `not-lease-creator`
    */
   dropRef(caller: Principal, id: number, name: string): boolean {
     const lease = requireLease(this.#leases, caller, name);
     if (!this.#leases.dropRef(lease, id)) {
-      throw new ApiError(
-        'ENOENT',
-        `lease ${name} holds no reference on ID ${id}; take one with POST /v1/ioasids/${id}/refs`,
-      );
+      throw apiError('no-lease-ref', { lease: name, id }, `lease ${name} holds no reference on ID ${id}`);
     }
     this.#tracker.touchLeaseRef(name, id);
     return this.#put(id);

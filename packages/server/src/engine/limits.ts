@@ -2,7 +2,7 @@
 // references one lease may hold, the leases one credential may hold, and the event types remote clients
 // may not publish.
 
-import { ApiError } from '../api-error.js';
+import { apiError } from '../server-reasons.js';
 
 /** Default number of events kept for resuming streams. */
 export const DEFAULT_EVENT_RETENTION = 100_000;
@@ -19,28 +19,31 @@ export const RESERVED_EVENT_TYPES: readonly string[] = ['alloc', 'free', 'reset'
 
 /**
  * Checks the size of an ID's data (undefined and null always pass).
- * @throws EINVAL (ApiError) when its JSON text is over MAX_DATA_BYTES
+ * @throws EINVAL `data-too-large` (ApiError) when its JSON text is over MAX_DATA_BYTES
  */
 export function checkData(data: unknown): void {
   if (data === undefined || data === null) return;
   const bytes = Buffer.byteLength(JSON.stringify(data), 'utf8');
   if (bytes > MAX_DATA_BYTES) {
-    throw new ApiError(
-      'EINVAL',
-      `data is ${bytes} bytes of JSON, more than the ${MAX_DATA_BYTES} allowed; store a key to your own data instead`,
+    throw apiError(
+      'data-too-large',
+      { bytes, limit: MAX_DATA_BYTES },
+      `data is ${bytes} bytes of JSON, more than the ${MAX_DATA_BYTES} allowed`,
     );
   }
 }
 
 /**
  * Checks that `type` is not one of the server's own event types.
- * @throws EINVAL (ApiError) for a type in RESERVED_EVENT_TYPES
+ * @throws EINVAL `reserved-event-type` (ApiError) for a type in RESERVED_EVENT_TYPES
  */
 export function checkEventType(type: string): void {
   if (RESERVED_EVENT_TYPES.includes(type)) {
-    throw new ApiError(
-      'EINVAL',
-      `event type "${type}" is reserved for the server's own events (${RESERVED_EVENT_TYPES.join(', ')}); choose another`,
+    const reserved = RESERVED_EVENT_TYPES.join(', ');
+    throw apiError(
+      'reserved-event-type',
+      { type, reserved },
+      `event type "${type}" is reserved for the server's own events (${reserved})`,
     );
   }
 }

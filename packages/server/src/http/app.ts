@@ -6,12 +6,14 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { ApiError } from '../api-error.js';
+import type { ApiError } from '../api-error.js';
 import type { Engine } from '../engine/engine.js';
 import { Metrics } from '../metrics.js';
+import { apiError } from '../server-reasons.js';
 import type { App } from './app-types.js';
 import { authenticate } from './auth.js';
-import { sendError, toErrorReply } from './errors.js';
+import { toErrorReply } from './errors.js';
+import { sendRefusal } from './refusal.js';
 import './fastify-types.js';
 import { capacityRoutes } from './routes/capacity.js';
 import { eventRoutes } from './routes/events.js';
@@ -127,13 +129,18 @@ export async function buildApp(options: AppOptions): Promise<App> {
     if (allowed.size > 0) {
       const list = Array.from(allowed).sort().join(', ');
       reply.header('allow', list);
-      return sendError(reply, 405, 'EINVAL', `${request.method} is not allowed on ${path}; use ${list}`);
+      return sendRefusal(
+        reply,
+        apiError(
+          'method-not-allowed',
+          { method: request.method, path, allowed: list },
+          `${request.method} is not allowed on ${path}`,
+        ),
+      );
     }
-    return sendError(
+    return sendRefusal(
       reply,
-      404,
-      'ENOENT',
-      `there is no route ${request.method} ${path}; the API is described at /docs and /openapi.json`,
+      apiError('no-route', { method: request.method, path }, `there is no route ${request.method} ${path}`),
     );
   });
 
@@ -212,14 +219,12 @@ function explainJsonError(body: string): ApiError {
   try {
     JSON.parse(body);
   } catch (error) {
-    return new ApiError(
-      'EINVAL',
-      `the body is not valid JSON (${(error as Error).message}); send a JSON object`,
-    );
+    return apiError('invalid-json', {}, `the body is not valid JSON (${(error as Error).message})`);
   }
-  return new ApiError(
-    'EINVAL',
-    'the body has a "__proto__" or "constructor.prototype" key, which is refused (prototype poisoning); rename it',
+  return apiError(
+    'prototype-key',
+    {},
+    'the body has a "__proto__" or "constructor.prototype" key, which is refused (prototype poisoning)',
   );
 }
 

@@ -4,7 +4,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../engine/credentials.js';
 import type { Engine } from '../engine/engine.js';
-import { sendError } from './errors.js';
+import { apiError } from '../server-reasons.js';
+import { sendRefusal } from './refusal.js';
 
 const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]{1,256})$/i;
 
@@ -45,11 +46,9 @@ export function authenticate(engine: Engine) {
     if (header !== undefined) {
       const match = BEARER.exec(header);
       if (match === null) {
-        sendError(
+        sendRefusal(
           reply,
-          401,
-          'EPERM',
-          'the Authorization header must be "Bearer <secret>" (the admin token or a set secret)',
+          apiError('malformed-authorization', {}, 'the Authorization header is not "Bearer <secret>"'),
         );
         return;
       }
@@ -59,22 +58,20 @@ export function authenticate(engine: Engine) {
       if (typeof token === 'string') secret = token;
     }
     if (secret === undefined) {
-      sendError(
+      const route = request.url.split('?')[0];
+      sendRefusal(
         reply,
-        401,
-        'EPERM',
-        `${request.method} ${request.url.split('?')[0]} needs a credential: send "Authorization: Bearer <admin token or set secret>"`,
+        apiError(
+          'no-credential',
+          { method: request.method, route },
+          `${request.method} ${route} needs a credential`,
+        ),
       );
       return;
     }
     const principal = engine.authenticate(secret);
     if (principal === null) {
-      sendError(
-        reply,
-        401,
-        'EPERM',
-        'this credential is not known here: use the admin token or a secret returned by POST /v1/sets',
-      );
+      sendRefusal(reply, apiError('unknown-credential', {}, 'this credential is not known here'));
       return;
     }
     if (header !== undefined)
@@ -89,10 +86,14 @@ export function authenticate(engine: Engine) {
 }
 
 function refuseSetSecret(request: FastifyRequest, reply: FastifyReply, principal: Principal): void {
-  sendError(
+  const action = `${request.method} ${request.routeOptions.url}`;
+  const sid = principal.kind === 'set' ? principal.sid : null;
+  sendRefusal(
     reply,
-    403,
-    'EACCES',
-    `${request.method} ${request.routeOptions.url} needs the admin token; the secret of set ${principal.kind === 'set' ? principal.sid : '?'} may not call it`,
+    apiError(
+      'admin-only',
+      { action, sid },
+      `${action} needs the admin token; the secret of set ${sid} may not call it`,
+    ),
   );
 }

@@ -1,9 +1,12 @@
-// Maps every failure to `{ error: { code, errno, message } }` and an HTTP status. The status of each code
-// comes from the one registry (ERROR_CODES.httpStatus); only transport errors (413, 415, 405) add their own.
+// Maps every failure to `{ error: { code, errno, reason, message, values } }` and an HTTP status. The status
+// of each code comes from the one registry (ERROR_CODES.httpStatus); only transport errors (413, 415, 405)
+// add their own. The message is the error's fact plus the advice of http/advice.ts for its reason.
 
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, type ErrorCode, type ErrorValue, isIoasidError } from 'ioasid';
 import { ApiError } from '../api-error.js';
+import { SERVER_REASONS, type ServerReason, type ServerReasonValues } from '../server-reasons.js';
+import { withAdvice } from './advice.js';
 
 /** HTTP status per error code, derived from the registry (one table for the whole project). */
 export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze(
@@ -47,61 +50,87 @@ interface AjvError {
 /** Converts any error thrown while serving a request to a status and an error body. */
 export function toErrorReply(error: unknown, request: FastifyRequest): { status: number; body: ErrorReply } {
   if (error instanceof ApiError) {
-    return { status: error.status, body: errorBody(error.code, error.message, error.reason, error.values) };
+    return {
+      status: error.status,
+      body: errorBody(error.code, withAdvice(error), error.reason, error.values),
+    };
   }
   if (isIoasidError(error)) {
+    const reason = error.reason ?? 'unspecified';
+    const values = error.values ?? {};
     return {
       status: HTTP_STATUS[error.code],
-      body: errorBody(error.code, error.message, error.reason ?? 'unspecified', error.values ?? {}),
+      body: errorBody(error.code, withAdvice({ message: error.message, reason, values }), reason, values),
     };
   }
   const e = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (Array.isArray(e.validation)) {
+    const field = [
+      e.validationContext ?? 'body',
+      ...e.validation[0].instancePath.split('/').slice(1).map(decodePointer),
+    ].join('.');
     return {
       status: 400,
-      body: errorBody('EINVAL', validationMessage(e.validation, e.validationContext, request)),
+      body: reasonBody(
+        'invalid-field',
+        { field },
+        validationMessage(e.validation, e.validationContext, request),
+      ),
     };
   }
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return {
         status: 413,
-        body: errorBody(
-          'EINVAL',
-          'the request body is over 64 KiB (65536 bytes); send less (a batch allocation takes a count, not a list)',
-        ),
+        body: reasonBody('body-too-large', { limit: 65536 }, 'the request body is over 64 KiB (65536 bytes)'),
       };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return {
         status: 415,
-        body: errorBody(
-          'EINVAL',
-          `content-type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted; send JSON with content-type: application/json`,
+        body: reasonBody(
+          'unsupported-media-type',
+          { contentType: request.headers['content-type'] ?? '' },
+          `content-type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted`,
         ),
       };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return {
         status: 400,
-        body: errorBody('EINVAL', 'the body is empty but content-type says JSON; send a JSON object'),
+        body: reasonBody('empty-body', {}, 'the body is empty but content-type says JSON'),
       };
   }
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
   if (status === 400 && (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError)) {
     return {
       status: 400,
-      body: errorBody('EINVAL', `the body is not valid JSON (${e.message}); send a JSON object`),
+      body: reasonBody('invalid-json', {}, `the body is not valid JSON (${e.message})`),
     };
   }
   if (status >= 400 && status < 500) {
-    return { status, body: errorBody('EINVAL', `${e.message}; check the request against GET /openapi.json`) };
+    return { status, body: reasonBody('bad-request', { status }, e.message) };
   }
   return {
     status: HTTP_STATUS.EAGAIN,
-    body: errorBody(
-      'EAGAIN',
-      `the server failed to handle this request (request ${request.id} in its log); retry later`,
+    body: reasonBody(
+      'internal-error',
+      { request: String(request.id) },
+      `the server failed to handle this request (request ${request.id} in its log)`,
     ),
   };
+}
+
+/** The body for a server reason: its code, the fact with the advice, and its values. */
+function reasonBody<R extends ServerReason>(
+  reason: R,
+  values: ServerReasonValues[R] & Readonly<Record<string, ErrorValue>>,
+  fact: string,
+): ErrorReply {
+  return errorBody(
+    SERVER_REASONS[reason].code,
+    withAdvice({ message: fact, reason, values }),
+    reason,
+    values,
+  );
 }
 
 /** Turns the first schema violation into a sentence naming the field, what it must be and what it was. */

@@ -1,9 +1,9 @@
 // The event stream route: Server-Sent Events of committed events, resumable with Last-Event-ID or
 // ?after=, limited to the caller's set for a set secret, filtered with ?sid= for the admin.
 
-import { ApiError } from '../../api-error.js';
 import { requireSet } from '../../engine/access.js';
 import type { Engine } from '../../engine/engine.js';
+import { apiError } from '../../server-reasons.js';
 import { type App, BEARER } from '../app-types.js';
 import { ErrorBody, EventsQuery } from '../schemas.js';
 import { SseStream } from '../sse-stream.js';
@@ -49,8 +49,9 @@ export function eventRoutes(app: App, engine: Engine, options: EventRouteOptions
       let start: number | null = after ?? null;
       if (header !== undefined) {
         if (typeof header !== 'string' || !DECIMAL.test(header)) {
-          throw new ApiError(
-            'EINVAL',
+          throw apiError(
+            'invalid-last-event-id',
+            { value: String(header) },
             `Last-Event-ID ${JSON.stringify(header)} is not an event sequence number`,
           );
         }

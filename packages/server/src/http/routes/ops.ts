@@ -2,8 +2,9 @@
 
 import type { Engine } from '../../engine/engine.js';
 import type { Metrics } from '../../metrics.js';
+import { apiError } from '../../server-reasons.js';
 import type { App } from '../app-types.js';
-import { sendError } from '../errors.js';
+import { sendRefusal } from '../refusal.js';
 import { ErrorBody, Health } from '../schemas.js';
 
 /** Registers /healthz, /readyz, /metrics and /openapi.json. `closing` tells whether shutdown began. */
@@ -29,11 +30,9 @@ export function opsRoutes(app: App, engine: Engine, metrics: Metrics, closing: (
     },
     async (_request, reply) => {
       if (engine.stopped || closing()) {
-        return sendError(
+        return sendRefusal(
           reply,
-          503,
-          'EAGAIN',
-          'the server is shutting down or its store failed; use another instance',
+          apiError('not-ready', {}, 'the server is shutting down or its store failed'),
         );
       }
       return { status: 'ready' };
