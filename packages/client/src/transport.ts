@@ -120,16 +120,11 @@ export class Transport {
    * signal's reason when the caller aborted
    */
   async json<T>(request: Request): Promise<T> {
-    return this.#send(request, async (response, attempt, url) => {
-      let text: string;
-      try {
-        text = await response.text();
-      } catch (error) {
-        return { failed: this.#failure(request, error, attempt) };
-      }
-      if (response.status === 204) return { value: undefined as T };
-      return this.#parse<T>(request, response, text, url);
-    });
+    return this.#send(request, (response, attempt, url) =>
+      this.#read<T>(request, response, attempt, url, () =>
+        response.status === 204 ? { value: undefined as T } : null,
+      ),
+    );
   }
 
   /**
@@ -137,16 +132,9 @@ export class Transport {
    * @throws as json does
    */
   async text(request: Request): Promise<string> {
-    return this.#send(request, async (response, attempt, url) => {
-      let text: string;
-      try {
-        text = await response.text();
-      } catch (error) {
-        return { failed: this.#failure(request, error, attempt) };
-      }
-      if (response.ok) return { value: text };
-      return this.#parse<never>(request, response, text, url);
-    });
+    return this.#send(request, (response, attempt, url) =>
+      this.#read<string>(request, response, attempt, url, (text) => (response.ok ? { value: text } : null)),
+    );
   }
 
   /**
@@ -160,16 +148,30 @@ export class Transport {
         attempt.keep();
         return { value: { response, url } };
       }
-      let text: string;
-      try {
-        text = await response.text();
-      } catch (error) {
-        return { failed: this.#failure(request, error, attempt) };
-      }
-      const parsed = this.#parse<never>(request, response, text, url);
-      if ('value' in parsed) return { failed: this.#badAnswer(response, url) };
-      return parsed;
+      // Anything else is an error answer, or not the API (a 2xx JSON answer is not a stream either).
+      return this.#read<never>(request, response, attempt, url, () =>
+        response.ok ? { failed: this.#badAnswer(response, url) } : null,
+      );
     });
+  }
+
+  /**
+   * Reads the body; `early` may decide the outcome from the text, else it is parsed as the API's JSON.
+   */
+  async #read<T>(
+    request: Request,
+    response: Response,
+    attempt: Attempt,
+    url: string,
+    early: (text: string) => Outcome<T> | null,
+  ): Promise<Outcome<T>> {
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      return { failed: this.#failure(request, error, attempt) };
+    }
+    return early(text) ?? this.#parse<T>(request, response, text, url);
   }
 
   #parse<T>(request: Request, response: Response, text: string, url: string): Outcome<T> {
