@@ -32,9 +32,9 @@ function follow(client: IoasidClient, options: EventsOptions = {}) {
   const items: StreamItem[] = [];
   const notes: ConnectionNote[] = [];
   const iterable = client.events({
+    backoff: { minMs: 20, maxMs: 200 },
     ...options,
     signal: controller.signal,
-    backoff: { minMs: 20, maxMs: 200 },
     onConnection: (note) => notes.push(note),
   });
   const finished = (async () => {
@@ -51,6 +51,8 @@ function follow(client: IoasidClient, options: EventsOptions = {}) {
   return { items, notes, until, finished, stop: () => controller.abort() };
 }
 
+/** A backoff long enough for a test to commit events before the client comes back. */
+const SLOW = { minMs: 1500, maxMs: 3000 };
 const seqs = (items: StreamItem[]) =>
   items.map((item) => (isReset(item) ? `reset ${item.oldest}` : item.seq));
 const run = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
@@ -105,7 +107,8 @@ describe('IoasidClient.events', () => {
 
   it('resumes after the server restarts, with no gap and no duplicate', async () => {
     const set = await admin.createSet({ owner: `e-${owners++}`, quota: 8 });
-    const stream = follow(admin);
+    // Reconnections wait at least 750 ms, so the events below commit while the client is away.
+    const stream = follow(admin, { backoff: SLOW });
     await stream.until('the connection', () => stream.notes.length > 0);
     await admin.alloc(set.sid);
     await stream.until('the first event', () => stream.items.length >= 1);
@@ -133,7 +136,7 @@ describe('IoasidClient.events', () => {
     const two = await new Relay(server.running.port).open();
     try {
       const client = new IoasidClient({ urls: [one.url, two.url], token: ADMIN_TOKEN });
-      const stream = follow(client);
+      const stream = follow(client, { backoff: SLOW });
       await stream.until('the connection', () => stream.notes.length > 0);
       await admin.alloc(set.sid);
       await stream.until('the first event', () => stream.items.length >= 1);
