@@ -1,11 +1,12 @@
 // The options every client command shares (--url, --token, --admin-token-file, --json) and how they
-// become an ApiClient: flags first, then IOASID_URL / IOASID_TOKEN / IOASID_ADMIN_TOKEN, then the
+// become an IoasidClient: flags first, then IOASID_URL / IOASID_TOKEN / IOASID_ADMIN_TOKEN, then the
 // admin token file a local `npm start` created (./data/admin.token), so a fresh checkout just works.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { IoasidClient } from '@ioasid/client';
 import type { Command } from 'commander';
-import { ApiClient, type CredentialSource } from './client.js';
+import { type CredentialSource, cliErrorOf } from './api-errors.js';
 import { CliError } from './exit-codes.js';
 import type { CliContext } from './serve.js';
 
@@ -14,7 +15,8 @@ export const DEFAULT_URL = 'http://127.0.0.1:7070';
 
 /** The shared options as commander parses them. */
 export interface ClientOptions {
-  url?: string;
+  /** Every --url given (each may be a comma-separated list). */
+  url?: string[];
   token?: string;
   adminTokenFile?: string;
   json?: boolean;
@@ -22,10 +24,16 @@ export interface ClientOptions {
 
 /** What a client command works with. */
 export interface Connection {
-  readonly api: ApiClient;
+  /** The client; every method's failure is already a CliError (see cliErrorOf). */
+  readonly api: IoasidClient;
   /** Print the raw JSON answer instead of text. */
   readonly json: boolean;
+  /** Where the credential came from (for cliErrorOf on the event stream's failures). */
+  readonly source: CredentialSource;
 }
+
+/** Milliseconds a request may take (per URL tried) before the CLI gives up on the server. */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 /** Characters a credential may contain (the server's Bearer syntax). */
 const CREDENTIAL = /^[A-Za-z0-9._~+/=-]{1,256}$/;
@@ -33,7 +41,11 @@ const CREDENTIAL = /^[A-Za-z0-9._~+/=-]{1,256}$/;
 /** Adds the shared options to a client command and returns it. */
 export function withClientOptions(command: Command): Command {
   return command
-    .option('--url <url>', `server base URL (env IOASID_URL; default ${DEFAULT_URL})`)
+    .option(
+      '--url <url>',
+      `server base URL; repeat it or give a comma-separated list to fail over between instances (env IOASID_URL; default ${DEFAULT_URL})`,
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--token <secret>', 'admin token or set secret (env IOASID_TOKEN)')
     .option(
       '--admin-token-file <path>',
@@ -53,12 +65,33 @@ export function withClientOptions(command: Command): Command {
  */
 export function connect(options: ClientOptions, context: CliContext): Connection {
   const env = context.env;
-  const url = parseUrl(
-    options.url ?? nonEmpty(env.IOASID_URL) ?? DEFAULT_URL,
-    options.url ? '--url' : 'IOASID_URL',
-  );
+  const given = options.url !== undefined && options.url.length > 0;
+  const list = given ? options.url!.join(',') : (nonEmpty(env.IOASID_URL) ?? DEFAULT_URL);
+  const what = given ? '--url' : 'IOASID_URL';
+  const urls = list.split(',').map((url) => parseUrl(url.trim(), what));
   const { token, source } = credential(options, env);
-  return { api: new ApiClient({ url, token, source }), json: options.json === true };
+  const client = new IoasidClient({ urls, token: token ?? undefined, timeoutMs: REQUEST_TIMEOUT_MS });
+  return { api: failingAsCli(client, source), json: options.json === true, source };
+}
+
+/**
+ * The client with every method's rejection turned into a CliError (so no call site can forget it); the
+ * event stream, an iterable rather than a promise, is converted by `watch` itself.
+ */
+function failingAsCli(client: IoasidClient, source: CredentialSource): IoasidClient {
+  return new Proxy(client, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result: unknown = value.apply(target, args);
+        if (!(result instanceof Promise)) return result;
+        return result.catch((error: unknown) => {
+          throw cliErrorOf(error, source);
+        });
+      };
+    },
+  });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -1,16 +1,8 @@
 // Text output of the client commands: aligned tables, usage bars, compact ID ranges, and the raw JSON
 // printed by --json. Colour comes from picocolors, which turns itself off for pipes and NO_COLOR.
 
+import type { SetView } from '@ioasid/client';
 import pc from 'picocolors';
-
-/** A set as the API answers it. */
-export interface SetView {
-  sid: number;
-  owner: string | null;
-  quota: number;
-  count: number;
-  dying: boolean;
-}
 
 /** Characters of a usage bar between its brackets. */
 export const BAR_WIDTH = 20;

@@ -155,6 +155,26 @@ describe.concurrent('connection options', () => {
     }
   });
 
+  it('fails over from a dead first URL to a live one, with --url repeated, comma-separated or IOASID_URL', async ({
+    expect,
+  }) => {
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const results = await Promise.all([
+      ok(['status', '--url', dead, '--url', server.url, '--token', ADMIN_TOKEN]),
+      okJson(['sets', 'list', '--url', `${dead},${server.url}`, '--token', ADMIN_TOKEN]),
+      okJson(['status'], { env: { IOASID_URL: `${dead}, ${server.url}`, IOASID_TOKEN: ADMIN_TOKEN } }),
+    ]);
+    expect(results[0]).toContain(`server: ${server.url}`);
+    expect(results[1]).toHaveProperty('sets');
+    expect(results[2]).toMatchObject({ capacity: 4096 });
+    const other = `http://127.0.0.1:${await freePort()}`;
+    const none = await run(['status', '--url', `${dead},${other}`, '--token', ADMIN_TOKEN]);
+    expect(none.code).toBe(69);
+    expect(none.stderr).toContain(
+      `ioasid: no server answered at any of ${dead} (connection refused), ${other} (connection refused)`,
+    );
+  });
+
   it('exits with 76 when something that is not the ioasid API answers', async ({ expect }) => {
     const other = createServer((_request, response) => {
       response.writeHead(404, { 'content-type': 'text/html' }).end('<h1>not here</h1>');

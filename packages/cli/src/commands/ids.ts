@@ -19,14 +19,6 @@ interface AllocOptions extends ClientOptions {
   data?: string;
 }
 
-interface IdView {
-  id: number;
-  sid: number;
-  state: 'active' | 'free-pending';
-  spid: number | null;
-  data: unknown;
-}
-
 /** Adds `alloc`, `free` and `show` to `program`. */
 export function addIdCommands(program: Command, context: CliContext): void {
   withClientOptions(
@@ -49,17 +41,12 @@ export function addIdCommands(program: Command, context: CliContext): void {
       options.count === undefined ? undefined : parseInteger(options.count, '--count', 1, MAX_BATCH);
     const data = options.data === undefined ? undefined : parseJson(options.data, '--data');
     const { api, json: raw } = connect(options, context);
-    const body: Record<string, unknown> = { min, max };
-    if (data !== undefined) body.data = data;
-    if (count !== undefined) body.count = count;
-    const result = await api.request<{ id: number } | { ids: number[] }>(
-      'POST',
-      `/v1/sets/${sid}/ioasids`,
-      body,
-    );
-    if (raw) return context.out(json(result));
-    if ('id' in result) return context.out(`allocated ID ${result.id} in set ${sid}`);
-    context.out(`allocated ${result.ids.length} IDs in set ${sid}: ${ranges(result.ids)}`);
+    if (count === undefined) {
+      const id = await api.alloc(sid, { min, max, data });
+      return context.out(raw ? json({ id }) : `allocated ID ${id} in set ${sid}`);
+    }
+    const ids = await api.allocMany(sid, count, { min, max, data });
+    context.out(raw ? json({ ids }) : `allocated ${ids.length} IDs in set ${sid}: ${ranges(ids)}`);
   });
 
   withClientOptions(
@@ -70,7 +57,7 @@ export function addIdCommands(program: Command, context: CliContext): void {
   ).action(async (idText: string, options: ClientOptions) => {
     const id = parseId(idText);
     const { api, json: raw } = connect(options, context);
-    await api.request<null>('DELETE', `/v1/ioasids/${id}`);
+    await api.free(id);
     if (raw) return context.out(json(null));
     context.out(`freed ID ${id}`);
   });
@@ -83,7 +70,7 @@ export function addIdCommands(program: Command, context: CliContext): void {
   ).action(async (idText: string, options: ClientOptions) => {
     const id = parseId(idText);
     const { api, json: raw } = connect(options, context);
-    const view = await api.request<IdView>('GET', `/v1/ioasids/${id}`);
+    const view = await api.describeId(id);
     if (raw) return context.out(json(view));
     for (const line of fields([
       ['id', String(view.id)],

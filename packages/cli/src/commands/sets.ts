@@ -1,15 +1,15 @@
 // `ioasid sets ...`: create a set (its secret is printed once), list, show, list its IDs, change its
 // quota, free its IDs or destroy it, and create the system set. Creation, quota and destroy need admin.
 
+import type { NewSet, SetView } from '@ioasid/client';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { parseQuota, parseSid } from '../arguments.js';
 import { type ClientOptions, connect, withClientOptions } from '../client-options.js';
 import { CliError } from '../exit-codes.js';
-import { fields, json, ranges, type SetView, setsTable } from '../output.js';
+import { fields, json, ranges, setsTable } from '../output.js';
 import type { CliContext } from '../serve.js';
 
-type NewSet = SetView & { secret: string };
 type QuotaOptions = ClientOptions & { quota?: string };
 
 /** Adds the `sets` command group to `program`. */
@@ -28,7 +28,7 @@ export function addSetsCommands(program: Command, context: CliContext): void {
       throw new CliError('EINVAL', `OWNER must be 1 to 128 characters, not ${owner.length}`);
     }
     const { api, json: raw } = connect(options, context);
-    const set = await api.request<NewSet>('POST', '/v1/sets', { owner, quota });
+    const set = await api.createSet({ owner, quota });
     printNewSet(set, raw, context);
   });
 
@@ -40,7 +40,7 @@ export function addSetsCommands(program: Command, context: CliContext): void {
   ).action(async (options: QuotaOptions) => {
     const quota = parseQuota(options.quota ?? '');
     const { api, json: raw } = connect(options, context);
-    const set = await api.request<NewSet>('POST', '/v1/sets/system', { quota });
+    const set = await api.createSystemSet(quota);
     printNewSet(set, raw, context);
   });
 
@@ -48,9 +48,9 @@ export function addSetsCommands(program: Command, context: CliContext): void {
     sets.command('list').description('list the sets (a set secret sees its own only)'),
   ).action(async (options: ClientOptions) => {
     const { api, json: raw } = connect(options, context);
-    const list = await api.request<{ sets: SetView[] }>('GET', '/v1/sets');
-    if (raw) return context.out(json(list));
-    for (const line of setsTable(list.sets)) context.out(line);
+    const sets = await api.listSets();
+    if (raw) return context.out(json({ sets }));
+    for (const line of setsTable(sets)) context.out(line);
   });
 
   withClientOptions(
@@ -61,10 +61,9 @@ export function addSetsCommands(program: Command, context: CliContext): void {
   ).action(async (sidText: string, options: ClientOptions) => {
     const sid = parseSid(sidText);
     const { api, json: raw } = connect(options, context);
-    const set = await api.request<SetView>('GET', `/v1/sets/${sid}`);
+    const set = await api.getSet(sid);
     if (raw) return context.out(json(set));
-    const ids =
-      set.count === 0 ? [] : (await api.request<{ ids: number[] }>('GET', `/v1/sets/${sid}/ioasids`)).ids;
+    const ids = set.count === 0 ? [] : await api.listIds(sid);
     printSet(set, context);
     for (const line of fields([['ids', ids.length === 0 ? pc.dim('none') : ranges(ids)]])) context.out(line);
   });
@@ -77,9 +76,9 @@ export function addSetsCommands(program: Command, context: CliContext): void {
   ).action(async (sidText: string, options: ClientOptions) => {
     const sid = parseSid(sidText);
     const { api, json: raw } = connect(options, context);
-    const list = await api.request<{ ids: number[] }>('GET', `/v1/sets/${sid}/ioasids`);
-    if (raw) return context.out(json(list));
-    context.out(list.ids.length === 0 ? pc.dim(`set ${sid} holds no IDs`) : ranges(list.ids));
+    const ids = await api.listIds(sid);
+    if (raw) return context.out(json({ ids }));
+    context.out(ids.length === 0 ? pc.dim(`set ${sid} holds no IDs`) : ranges(ids));
   });
 
   withClientOptions(
@@ -92,7 +91,7 @@ export function addSetsCommands(program: Command, context: CliContext): void {
     const sid = parseSid(sidText);
     const quota = parseQuota(options.quota ?? '');
     const { api, json: raw } = connect(options, context);
-    const set = await api.request<SetView>('PATCH', `/v1/sets/${sid}`, { quota });
+    const set = await api.adjustSet(sid, quota);
     if (raw) return context.out(json(set));
     context.out(`set ${sid} now has a quota of ${set.quota} (holds ${set.count})`);
   });
@@ -107,7 +106,7 @@ export function addSetsCommands(program: Command, context: CliContext): void {
     const sid = parseSid(sidText);
     const destroy = options.destroy === true;
     const { api, json: raw } = connect(options, context);
-    await api.request<null>('DELETE', `/v1/sets/${sid}?destroy=${destroy}`);
+    await api.freeSet(sid, { destroy });
     if (raw) return context.out(json(null));
     context.out(
       destroy

@@ -21,7 +21,7 @@ export function addSpidCommands(program: Command, context: CliContext): void {
     const id = parseId(idText);
     const value = parseSpid(spidText);
     const { api, json: raw } = connect(options, context);
-    await api.request<null>('PUT', `/v1/ioasids/${id}/spid`, { spid: value });
+    await api.attachSpid(id, value);
     if (raw) return context.out(json(null));
     context.out(`attached spid ${value} to ID ${id}`);
   });
@@ -34,7 +34,7 @@ export function addSpidCommands(program: Command, context: CliContext): void {
   ).action(async (idText: string, options: ClientOptions) => {
     const id = parseId(idText);
     const { api, json: raw } = connect(options, context);
-    await api.request<null>('DELETE', `/v1/ioasids/${id}/spid`);
+    await api.detachSpid(id);
     if (raw) return context.out(json(null));
     context.out(`detached the spid of ID ${id}`);
   });
@@ -49,8 +49,8 @@ export function addSpidCommands(program: Command, context: CliContext): void {
     const sid = parseSid(sidText);
     const value = parseSpid(spidText);
     const { api, json: raw } = connect(options, context);
-    const found = await api.request<{ id: number }>('GET', `/v1/sets/${sid}/spids/${value}`);
-    if (raw) return context.out(json(found));
-    context.out(`spid ${value} of set ${sid} is ID ${found.id}`);
+    const found = await api.findBySpid(sid, value);
+    if (raw) return context.out(json({ id: found }));
+    context.out(`spid ${value} of set ${sid} is ID ${found}`);
   });
 }

@@ -3,7 +3,7 @@
 
 import type { Command } from 'commander';
 import { type ClientOptions, connect, withClientOptions } from '../client-options.js';
-import { fields, json, type SetView, setsTable } from '../output.js';
+import { fields, json, setsTable } from '../output.js';
 import type { CliContext } from '../serve.js';
 
 /** Adds `status` to `program`. */
@@ -16,24 +16,21 @@ export function addStatusCommand(program: Command, context: CliContext): void {
       ),
   ).action(async (options: ClientOptions) => {
     const { api, json: raw } = connect(options, context);
-    const [capacity, list] = await Promise.all([
-      api.request<{ capacity: number; available: number }>('GET', '/v1/capacity'),
-      api.request<{ sets: SetView[] }>('GET', '/v1/sets'),
-    ]);
+    const [capacity, sets] = await Promise.all([api.capacity(), api.listSets()]);
     if (raw) {
-      context.out(json({ ...capacity, sets: list.sets }));
+      context.out(json({ ...capacity, sets }));
       return;
     }
-    const reserved = list.sets.reduce((sum, s) => sum + s.quota, 0);
+    const reserved = sets.reduce((sum, s) => sum + s.quota, 0);
     context.out(`server: ${api.url}`);
     for (const line of fields([
       ['capacity', capacity.capacity === 0 ? '0 (none installed yet)' : String(capacity.capacity)],
       ['available', `${capacity.available} (not reserved by any set)`],
-      ['sets', `${list.sets.length}${list.sets.length > 0 ? `, quotas reserving ${reserved}` : ''}`],
+      ['sets', `${sets.length}${sets.length > 0 ? `, quotas reserving ${reserved}` : ''}`],
     ])) {
       context.out(line);
     }
     context.out('');
-    for (const line of setsTable(list.sets)) context.out(line);
+    for (const line of setsTable(sets)) context.out(line);
   });
 }

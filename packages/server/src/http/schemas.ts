@@ -1,7 +1,7 @@
 // The JSON Schemas of every request and response (typebox, so they are plain JSON Schema): fastify
 // validates with them and @fastify/swagger publishes them as the OpenAPI document. Strict everywhere.
 
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 
 const strict = { additionalProperties: false } as const;
 
@@ -211,6 +211,42 @@ export const EventsQuery = Type.Object(
   },
   strict,
 );
+
+/**
+ * One event as the `data:` line of `GET /v1/events` carries it (the `id:` line is its `seq`, the `event:`
+ * line its `type`). The server writes exactly this (sse-stream.ts) and the client's event type is generated
+ * from it through the OpenAPI document.
+ */
+export const EventView = Type.Object(
+  {
+    seq: Seq,
+    type: Type.String({
+      description: 'alloc, free, bind, unbind, lease-expired, or a type published with notify',
+    }),
+    id: Type.Union([Id, Type.Null()], { description: 'the ID; null for lease-expired' }),
+    sid: Type.Union([Sid, Type.Null()], {
+      description: "the ID's set; for lease-expired the set that created the lease, null for the admin",
+    }),
+    spid: Type.Union([Spid, Type.Null()], { description: "the ID's spid, null when none" }),
+    data: Type.Unknown({
+      description: "the ID's data; for lease-expired { lease, released: [ids] }",
+    }),
+  },
+  { ...strict, description: 'an event (the data line of a stream item whose event is not reset)' },
+);
+/** An event as the server sends it: the type of `EventView`. */
+export type EventView = Static<typeof EventView>;
+/** The `data:` line of `event: reset`: resynchronise, the stream goes on from `oldest`. */
+export const ResetView = Type.Object(
+  { oldest: Seq },
+  { ...strict, description: 'the data line of `event: reset`: events before oldest are no longer kept' },
+);
+/** What one `data:` line of the event stream holds: an event, or a reset. */
+export const EventStreamItem = Type.Union([EventView, ResetView], {
+  description:
+    'each stream item is `id: <seq>`, `event: <type>`, `data: <JSON>`; the JSON is an event, or `{ oldest }` ' +
+    'when the event is reset',
+});
 
 /** `/healthz` and `/readyz` answer. */
 export const Health = Type.Object({ status: Type.String() }, strict);

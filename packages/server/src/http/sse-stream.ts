@@ -4,6 +4,7 @@
 import type { ServerResponse } from 'node:http';
 import type { EventHub } from '../engine/event-hub.js';
 import type { EventRecord } from '../store/store.js';
+import type { EventView } from './schemas.js';
 
 /** Where a stream reads events from. */
 export interface EventSource {
@@ -33,7 +34,8 @@ const jsonCache = new WeakMap<EventRecord, string>();
 export function eventJson(e: EventRecord): string {
   let json = jsonCache.get(e);
   if (json === undefined) {
-    json = JSON.stringify({ seq: e.seq, type: e.type, id: e.id, sid: e.sid, spid: e.spid, data: e.data });
+    const view: EventView = { seq: e.seq, type: e.type, id: e.id, sid: e.sid, spid: e.spid, data: e.data };
+    json = JSON.stringify(view);
     jsonCache.set(e, json);
   }
   return json;

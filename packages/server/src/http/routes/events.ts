@@ -5,7 +5,7 @@ import { requireSet } from '../../engine/access.js';
 import type { Engine } from '../../engine/engine.js';
 import { apiError } from '../../server-reasons.js';
 import { type App, BEARER } from '../app-types.js';
-import { ErrorBody, EventsQuery } from '../schemas.js';
+import { ErrorBody, EventStreamItem, EventsQuery } from '../schemas.js';
 import { SseStream } from '../sse-stream.js';
 
 /** Options of the event stream route. */
@@ -33,8 +33,8 @@ export function eventRoutes(app: App, engine: Engine, options: EventRouteOptions
         querystring: EventsQuery,
         response: {
           200: {
-            description: 'text/event-stream',
-            content: { 'text/event-stream': { schema: { type: 'string' } } },
+            description: 'text/event-stream; the schema is that of one data line (an event, or a reset)',
+            content: { 'text/event-stream': { schema: EventStreamItem } },
           },
           '4xx': ErrorBody,
         },

@@ -1,0 +1,2177 @@
+// The wire types of the ioasid HTTP API, GENERATED from the server's GET /openapi.json by
+// `npm run gen:api` (packages/client/scripts/generate-api.ts). Do not edit: regenerate.
+
+export type paths = {
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alive: the process answers */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            status: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics (text exposition format) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ready: state loaded, store writable, not shutting down */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            status: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/capacity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capacity and the part not reserved by any set */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description IDs a set may hold at once */
+                            available: number;
+                            /** @description IDs a set may hold at once */
+                            capacity: number;
+                        };
+                    };
+                };
+            };
+        };
+        /** Install the capacity (once; EBUSY if installed) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description IDs the namespace may hand out */
+                        capacity: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description IDs a set may hold at once */
+                            available: number;
+                            /** @description IDs a set may hold at once */
+                            capacity: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-Sent Events: id = seq, event = type, data = {seq, type, id, sid, spid, data}
+         * @description Starts after the Last-Event-ID header, else after ?after=, else with new events only. A position older than the retention first gets `event: reset` with `{"oldest": SEQ}`. Keep-alive comments every 15 s.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description an event sequence number */
+                    after?: number;
+                    /** @description a set ID */
+                    sid?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description text/event-stream; the schema is that of one data line (an event, or a reset) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": {
+                            /** @description the ID's data; for lease-expired { lease, released: [ids] } */
+                            data: unknown;
+                            /** @description the ID; null for lease-expired */
+                            id: number | (never | null);
+                            /** @description an event sequence number */
+                            seq: number;
+                            /** @description the ID's set; for lease-expired the set that created the lease, null for the admin */
+                            sid: number | (never | null);
+                            /** @description the ID's spid, null when none */
+                            spid: number | (never | null);
+                            /** @description alloc, free, bind, unbind, lease-expired, or a type published with notify */
+                            type: string;
+                        } | {
+                            /** @description an event sequence number */
+                            oldest: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ioasids/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read an ID */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description an IOASID (PASID) */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description any JSON value, at most 4 KiB as JSON text */
+                            data: unknown;
+                            /** @description an IOASID (PASID) */
+                            id: number;
+                            /** @description a set ID */
+                            sid: number;
+                            /** @description a guest's own ID for an IOASID */
+                            spid: number | null;
+                            state: "active" | "free-pending";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Free an ID (released once no lease references it); emits free */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description an IOASID (PASID) */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description done */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ioasids/{id}/data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace an ID's data (null clears it; at most 4 KiB of JSON) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description an IOASID (PASID) */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description any JSON value, at most 4 KiB as JSON text */
+                        data: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description done */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ioasids/{id}/notify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish an event of your own type for this ID */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description an IOASID (PASID) */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 1-64 of a-z 0-9 . _ : - ; not alloc, free, reset or lease-expired */
+                        type: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the in-process chain's result (NOTIFY_DONE = 0 when none) */
+                            result: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ioasids/{id}/refs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a reference on the ID, held by a lease */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description an IOASID (PASID) */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a lease ID as returned by POST /v1/leases */
+                        lease: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description done */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        /** Drop one reference the lease holds on the ID */
+        delete: {
+            parameters: {
+                query: {
+                    /** @description a lease ID as returned by POST /v1/leases */
+                    lease: string;
+                };
+                header?: never;
+                path: {
+                    /** @description an IOASID (PASID) */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the ID was released */
+                            released: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ioasids/{id}/spid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Map a guest's ID (spid) to this ID; emits bind */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description an IOASID (PASID) */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a guest's own ID for an IOASID */
+                        spid: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description done */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        post?: never;
+        /** Remove the ID's guest ID mapping; emits unbind */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description an IOASID (PASID) */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description done */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a lease; it expires unless kept alive within ttlMs */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description time to live in milliseconds */
+                        ttlMs: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a lease ID as returned by POST /v1/leases */
+                            lease: string;
+                            ttlMs: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leases/{lease}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a lease, dropping every reference it holds */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description a lease ID as returned by POST /v1/leases */
+                    lease: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description done */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/leases/{lease}/keepalive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restart the lease's time to live */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description a lease ID as returned by POST /v1/leases */
+                    lease: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a lease ID as returned by POST /v1/leases */
+                            lease: string;
+                            ttlMs: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List sets (a set secret sees its own only) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sets: {
+                                /** @description IDs a set may hold at once */
+                                count: number;
+                                /** @description destroyed, waiting for its last referenced ID */
+                                dying: boolean;
+                                /** @description owner; null for the system set */
+                                owner: string | null;
+                                /** @description IDs a set may hold at once */
+                                quota: number;
+                                /** @description a set ID */
+                                sid: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a set; the answer carries its secret, shown only once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the owner (a VM name); unique among live sets */
+                        owner: string;
+                        /** @description IDs a set may hold at once */
+                        quota: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description IDs a set may hold at once */
+                            count: number;
+                            /** @description destroyed, waiting for its last referenced ID */
+                            dying: boolean;
+                            /** @description owner; null for the system set */
+                            owner: string | null;
+                            /** @description IDs a set may hold at once */
+                            quota: number;
+                            /** @description the set's secret; shown only in this answer */
+                            secret: string;
+                            /** @description a set ID */
+                            sid: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sets/{sid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a set */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description a set ID */
+                    sid: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description IDs a set may hold at once */
+                            count: number;
+                            /** @description destroyed, waiting for its last referenced ID */
+                            dying: boolean;
+                            /** @description owner; null for the system set */
+                            owner: string | null;
+                            /** @description IDs a set may hold at once */
+                            quota: number;
+                            /** @description a set ID */
+                            sid: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Free every ID of a set; with destroy=true (admin) destroy it too */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description also destroy the set (admin only); default false */
+                    destroy?: boolean;
+                };
+                header?: never;
+                path: {
+                    /** @description a set ID */
+                    sid: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description done */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a set's quota */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description a set ID */
+                    sid: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description IDs a set may hold at once */
+                        quota: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description IDs a set may hold at once */
+                            count: number;
+                            /** @description destroyed, waiting for its last referenced ID */
+                            dying: boolean;
+                            /** @description owner; null for the system set */
+                            owner: string | null;
+                            /** @description IDs a set may hold at once */
+                            quota: number;
+                            /** @description a set ID */
+                            sid: number;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/sets/{sid}/ioasids": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The set's IDs, ascending (free-pending included) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description a set ID */
+                    sid: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ids: number[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Allocate the lowest free ID in [min, max]; with count, that many IDs, all or nothing */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description a set ID */
+                    sid: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description allocate this many IDs, all or nothing */
+                        count?: number;
+                        /** @description any JSON value, at most 4 KiB as JSON text */
+                        data?: unknown;
+                        max: number;
+                        min: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description an IOASID (PASID) */
+                            id: number;
+                        } | {
+                            ids: number[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sets/{sid}/spids/{spid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ID mapped to a guest ID in this set */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description a set ID */
+                    sid: number;
+                    /** @description a guest's own ID for an IOASID */
+                    spid: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description an IOASID (PASID) */
+                            id: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sets/system": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create the system set (bare-metal SVA); EEXIST if it exists */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description IDs a set may hold at once */
+                        quota: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description IDs a set may hold at once */
+                            count: number;
+                            /** @description destroyed, waiting for its last referenced ID */
+                            dying: boolean;
+                            /** @description owner; null for the system set */
+                            owner: string | null;
+                            /** @description IDs a set may hold at once */
+                            quota: number;
+                            /** @description the set's secret; shown only in this answer */
+                            secret: string;
+                            /** @description a set ID */
+                            sid: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+};
+export type webhooks = Record<string, never>;
+export type components = {
+    schemas: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+};
+export type $defs = Record<string, never>;
+export type operations = Record<string, never>;
