@@ -1,7 +1,15 @@
-// Turns what @ioasid/client throws into the CLI's CliError: an API refusal keeps its code and message and
-// gets a hint for the command line; a transport failure becomes "no server" (69) or "bad answer" (76).
+// Turns what @ioasid/client throws into the CLI's CliError: an API refusal keeps its code, states the fact
+// and gets the command line's advice for its reason (advice.ts); a transport failure becomes "no server"
+// (69) or "bad answer" (76).
 
-import { IoasidHttpError, MalformedEventError, TransportError } from '@ioasid/client';
+import {
+  ERROR_REASONS,
+  type ErrorReason,
+  IoasidHttpError,
+  MalformedEventError,
+  TransportError,
+} from '@ioasid/client';
+import { adviceFor } from './advice.js';
 import { CliError } from './exit-codes.js';
 
 /** Where the credential came from, so error hints can say what to change. */
@@ -16,7 +24,7 @@ export type CredentialSource =
  * error is returned as it is.
  */
 export function cliErrorOf(error: unknown, source: CredentialSource): unknown {
-  if (error instanceof IoasidHttpError) return new CliError(error.code, error.message, hint(error, source));
+  if (error instanceof IoasidHttpError) return new CliError(error.code, fact(error), hint(error, source));
   if (error instanceof MalformedEventError) {
     return new CliError(
       'BAD_ANSWER',
@@ -60,10 +68,27 @@ function transportError(error: TransportError): CliError {
   return new CliError('NO_SERVER', `cannot talk to ${url}: ${detail}`, hint);
 }
 
+/**
+ * The refusal's fact without the HTTP API's advice: for a reason of the core, the core's own sentence
+ * (the server's message starts with it, then adds advice in terms of routes); otherwise the message.
+ */
+function fact(error: IoasidHttpError): string {
+  if (!Object.hasOwn(ERROR_REASONS, error.reason)) return error.message;
+  const info = ERROR_REASONS[error.reason as ErrorReason] as { fact(values: object): string };
+  let text: string;
+  try {
+    text = info.fact(error.values);
+  } catch {
+    return error.message;
+  }
+  return error.message.startsWith(text) ? text : error.message;
+}
+
 function hint(error: IoasidHttpError, source: CredentialSource): string | null {
+  if (error.code === 'EPERM') return credentialHint(source);
+  const advice = adviceFor(error.reason, error.values);
+  if (advice !== null) return advice;
   switch (error.code) {
-    case 'EPERM':
-      return credentialHint(source);
     case 'EACCES':
       return "a set secret may only touch its own set: use that set's secret, or the admin token (--admin-token-file, or IOASID_TOKEN)";
     case 'ENOENT':

@@ -1,7 +1,15 @@
 // Public entry of @ioasid/client: the client, its errors (the core's IoasidError over HTTP, and transport
 // failures), the event stream's items and parser, leases, and the wire types generated from OpenAPI.
 
-export { ERROR_CODES, type ErrorCode, IoasidError, isIoasidError } from 'ioasid';
+export {
+  ERROR_CODES,
+  ERROR_REASONS,
+  type ErrorCode,
+  type ErrorReason,
+  type ErrorValue,
+  IoasidError,
+  isIoasidError,
+} from 'ioasid';
 export { BACKOFF_MAX_MS, BACKOFF_MIN_MS, Backoff, type BackoffOptions } from './backoff.js';
 export { type AllocRange, DEFAULT_TIMEOUT_MS, IoasidClient, type IoasidClientOptions } from './client.js';
 export {
