@@ -13,6 +13,13 @@ import type { App } from './app-types.js';
 import { authenticate } from './auth.js';
 import { sendError, toErrorReply } from './errors.js';
 import './fastify-types.js';
+import {
+  MAX_SEGMENT_LENGTH,
+  onCheckExpectation,
+  onClientError,
+  onFrameworkError,
+  refuseEarly,
+} from './refusals.js';
 import { capacityRoutes } from './routes/capacity.js';
 import { eventRoutes } from './routes/events.js';
 import { ioasidRoutes } from './routes/ioasids.js';
@@ -99,6 +106,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
   });
 
+  // Refusals of the HTTP machinery answer with the API's error body too (see refusals.ts).
+  app.server.on('checkExpectation', onCheckExpectation);
+  app.addHook(
+    'onRequest',
+    refuseEarly(() => closing),
+  );
   app.addHook('onRequest', authenticate(engine));
   app.addHook('preValidation', strictParams);
   app.addHook('onResponse', (request, reply, done) => {
@@ -127,13 +140,22 @@ export async function buildApp(options: AppOptions): Promise<App> {
     if (allowed.size > 0) {
       const list = Array.from(allowed).sort().join(', ');
       reply.header('allow', list);
-      return sendError(reply, 405, 'EINVAL', `${request.method} is not allowed on ${path}; use ${list}`);
+      return sendError(
+        reply,
+        405,
+        'EINVAL',
+        `${request.method} is not allowed on ${path}; use ${list}`,
+        'method-not-allowed',
+        { method: request.method, allow: list },
+      );
     }
     return sendError(
       reply,
       404,
       'ENOENT',
       `there is no route ${request.method} ${path}; the API is described at /docs and /openapi.json`,
+      'no-route',
+      { method: request.method },
     );
   });
 
@@ -183,7 +205,13 @@ const settings = () => ({
   // Per-request lines are written by our onResponse hook at debug level: at 15k requests/s, info lines
   // for every request would cost more than the allocations.
   logController: new LogController({ disableRequestLogging: true }),
-  return503OnClosing: true,
+  // New requests while stopping are refused by refuseEarly, with the API's error body.
+  return503OnClosing: false,
+  routerOptions: { maxParamLength: MAX_SEGMENT_LENGTH },
+  // Node would answer a missing Host header with an empty 400; refuseEarly answers it in the API's words.
+  http: { requireHostHeader: false },
+  clientErrorHandler: onClientError,
+  frameworkErrors: onFrameworkError,
   ajv: {
     customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false },
   },
@@ -215,11 +243,13 @@ function explainJsonError(body: string): ApiError {
     return new ApiError(
       'EINVAL',
       `the body is not valid JSON (${(error as Error).message}); send a JSON object`,
+      'invalid-json',
     );
   }
   return new ApiError(
     'EINVAL',
     'the body has a "__proto__" or "constructor.prototype" key, which is refused (prototype poisoning); rename it',
+    'prototype-poisoning',
   );
 }
 

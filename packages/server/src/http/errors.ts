@@ -1,9 +1,11 @@
 // Maps every failure to `{ error: { code, errno, message } }` and an HTTP status. The status of each code
 // comes from the one registry (ERROR_CODES.httpStatus); only transport errors (413, 415, 405) add their own.
+// Refusals made before fastify routes a request (parser, router, Expect) are answered in refusals.ts.
 
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, type ErrorCode, type ErrorValue, isIoasidError } from 'ioasid';
 import { ApiError } from '../api-error.js';
+import { nestedDeeperThan } from '../engine/limits.js';
 
 /** HTTP status per error code, derived from the registry (one table for the whole project). */
 export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze(
@@ -57,9 +59,26 @@ export function toErrorReply(error: unknown, request: FastifyRequest): { status:
   }
   const e = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (Array.isArray(e.validation)) {
+    const where = fieldOf(e.validation[0], e.validationContext);
     return {
       status: 400,
-      body: errorBody('EINVAL', validationMessage(e.validation, e.validationContext, request)),
+      body: errorBody(
+        'EINVAL',
+        validationMessage(e.validation, e.validationContext, request),
+        validationReason(e.validation[0]),
+        { field: where.length > 120 ? `${where.slice(0, 117)}...` : where },
+      ),
+    };
+  }
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    // Only input nested deeper than anything the API accepts gets this far; it can never succeed.
+    return {
+      status: 400,
+      body: errorBody(
+        'EINVAL',
+        'the request nests arrays and objects too deeply to be handled; flatten it',
+        'too-deep',
+      ),
     };
   }
   switch (e.code) {
@@ -69,6 +88,8 @@ export function toErrorReply(error: unknown, request: FastifyRequest): { status:
         body: errorBody(
           'EINVAL',
           'the request body is over 64 KiB (65536 bytes); send less (a batch allocation takes a count, not a list)',
+          'body-too-large',
+          { limit: 65_536 },
         ),
       };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -77,31 +98,69 @@ export function toErrorReply(error: unknown, request: FastifyRequest): { status:
         body: errorBody(
           'EINVAL',
           `content-type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted; send JSON with content-type: application/json`,
+          'unsupported-media-type',
+          { contentType: String(request.headers['content-type'] ?? '').slice(0, 120) },
         ),
       };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return {
         status: 400,
-        body: errorBody('EINVAL', 'the body is empty but content-type says JSON; send a JSON object'),
+        body: errorBody(
+          'EINVAL',
+          'the body is empty but content-type says JSON; send a JSON object',
+          'empty-body',
+        ),
       };
   }
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
   if (status === 400 && (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError)) {
     return {
       status: 400,
-      body: errorBody('EINVAL', `the body is not valid JSON (${e.message}); send a JSON object`),
+      body: errorBody(
+        'EINVAL',
+        `the body is not valid JSON (${e.message}); send a JSON object`,
+        'invalid-json',
+      ),
     };
   }
   if (status >= 400 && status < 500) {
-    return { status, body: errorBody('EINVAL', `${e.message}; check the request against GET /openapi.json`) };
+    return {
+      status,
+      body: errorBody('EINVAL', `${e.message}; check the request against GET /openapi.json`, 'bad-request', {
+        fastify: typeof e.code === 'string' ? e.code : null,
+      }),
+    };
   }
   return {
     status: HTTP_STATUS.EAGAIN,
     body: errorBody(
       'EAGAIN',
       `the server failed to handle this request (request ${request.id} in its log); retry later`,
+      'server-failure',
     ),
   };
+}
+
+/** The dotted name of the field a schema violation is about (`body.quota`, `params.sid`). */
+function fieldOf(error: AjvError, context: string | undefined): string {
+  return [context ?? 'body', ...error.instancePath.split('/').slice(1).map(decodePointer)].join('.');
+}
+
+/** The machine-readable reason of a schema violation, by the rule it broke. */
+function validationReason(error: AjvError): string {
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return 'unknown-field';
+    case 'required':
+      return 'missing-field';
+    case 'type':
+      return 'wrong-type';
+    case 'minimum':
+    case 'maximum':
+      return 'out-of-range';
+    default:
+      return 'invalid-field';
+  }
 }
 
 /** Turns the first schema violation into a sentence naming the field, what it must be and what it was. */
@@ -151,9 +210,15 @@ function valueAt(request: FastifyRequest, part: string, path: string[]): unknown
   return value;
 }
 
+/** Values nested deeper than this are described by their depth, never turned into JSON text. */
+const DESCRIBE_DEPTH = 64;
+
 function describe(value: unknown): string {
   if (value === undefined) return 'missing';
   if (typeof value === 'number' && !Number.isFinite(value)) return `${value} (a number too large for JSON)`;
+  if (nestedDeeperThan(value, DESCRIBE_DEPTH)) {
+    return `${Array.isArray(value) ? 'an array' : 'an object'} nested more than ${DESCRIBE_DEPTH} levels deep`;
+  }
   const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
