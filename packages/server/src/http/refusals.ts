@@ -50,17 +50,16 @@ const refused = new WeakSet<Socket>();
  * 431 `headers-too-large`, 414 `uri-too-long` (the request line alone is over MAX_HEADER_BYTES),
  * 408 `request-timeout`, or 400 `bad-request` for anything HTTP cannot parse, all with EINVAL, then closes
  * the connection once the answer is written. Nothing is answered on a connection already reset, or in the
- * middle of another answer.
+ * middle of another answer (that one is ended as it is).
  */
 export function onClientError(error: ParserError, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed || refused.has(socket)) return;
   refused.add(socket);
   const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-  if (!socket.writable || inFlight?.headersSent === true) {
-    socket.destroy();
-    return;
-  }
-  socket.end(describeParserError(error));
+  // An answer already under way (a GET answered before its broken body arrived) is ended as it is: what
+  // it wrote still reaches the client, and nothing is written into the middle of it.
+  if (socket.writable && inFlight?.headersSent !== true) socket.end(describeParserError(error));
+  else socket.end();
   // Read (and drop) what the client still sends, so closing does not reset the connection before the
   // client has read the answer; give up after a while.
   socket.resume();
@@ -175,7 +174,9 @@ export function onFrameworkError(
 }
 
 /**
- * onRequest hook: an HTTP/1.1 request without Host is 400 EINVAL `missing-host`; a URL over
+ * onRequest hook: a request line with another version than HTTP/1.0 or 1.1 (Node's parser lets `HTTP/2.0`
+ * and a versionless line through) is 400 EINVAL `bad-http-version`; an HTTP/1.1 request without Host is
+ * 400 EINVAL `missing-host`; a URL over
  * MAX_URL_LENGTH characters is 414 EINVAL `uri-too-long`; while the server
  * is stopping, every new request is 503 EAGAIN `shutting-down` (the same request may succeed on the
  * next server) with `connection: close`.
@@ -193,7 +194,20 @@ export function refuseEarly(closing: () => boolean) {
       );
       return;
     }
-    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+    const version = request.raw.httpVersion;
+    if (version !== '1.1' && version !== '1.0') {
+      reply.header('connection', 'close');
+      sendError(
+        reply,
+        400,
+        'EINVAL',
+        `HTTP/${version} is not spoken here; send HTTP/1.1`,
+        'bad-http-version',
+        { version },
+      );
+      return;
+    }
+    if (version === '1.1' && request.headers.host === undefined) {
       sendError(
         reply,
         400,
