@@ -24,6 +24,11 @@ export interface ServerReasonValues {
   'store-failed': Record<string, never>;
   'not-ready': Record<string, never>;
   'invalid-field': { field: string };
+  'unknown-field': { field: string };
+  'missing-field': { field: string };
+  'wrong-type': { field: string };
+  'out-of-range': { field: string };
+  'too-deep': { field: string; limit: number | null };
   'invalid-json': Record<string, never>;
   'prototype-key': Record<string, never>;
   'empty-body': Record<string, never>;
@@ -31,7 +36,15 @@ export interface ServerReasonValues {
   'unsupported-media-type': { contentType: string };
   'method-not-allowed': { method: string; path: string; allowed: string };
   'no-route': { method: string; path: string };
-  'bad-request': { status: number };
+  'bad-request': { status: number; parser: string | null };
+  'bad-url-encoding': { path: string };
+  'uri-too-long': { limit: number; length: number | null };
+  'headers-too-large': { limit: number };
+  'request-timeout': Record<string, never>;
+  'expectation-failed': { expect: string };
+  'bad-http-version': { version: string };
+  'missing-host': Record<string, never>;
+  'shutting-down': Record<string, never>;
   'internal-error': { request: string };
 }
 
@@ -171,6 +184,37 @@ export const SERVER_REASONS: { readonly [R in ServerReason]: ServerReasonInfo<R>
     status: null,
     meaning: 'a field of the request breaks its schema (field: such as body.quota)',
   },
+  'unknown-field': {
+    code: 'EINVAL',
+    values: ['field'],
+    status: null,
+    meaning: 'the request has a field its schema does not know (field: such as body.extra)',
+  },
+  'missing-field': {
+    code: 'EINVAL',
+    values: ['field'],
+    status: null,
+    meaning: 'the request lacks a required field (field: the object missing it)',
+  },
+  'wrong-type': {
+    code: 'EINVAL',
+    values: ['field'],
+    status: null,
+    meaning: 'a field has the wrong JSON type (an integer sent as a string, say)',
+  },
+  'out-of-range': {
+    code: 'EINVAL',
+    values: ['field'],
+    status: null,
+    meaning: 'a number is below its minimum or above its maximum',
+  },
+  'too-deep': {
+    code: 'EINVAL',
+    values: ['field', 'limit'],
+    status: null,
+    meaning:
+      'a value nests arrays and objects deeper than allowed (limit: levels; null where no limit applies)',
+  },
   'invalid-json': {
     code: 'EINVAL',
     values: [],
@@ -215,9 +259,58 @@ export const SERVER_REASONS: { readonly [R in ServerReason]: ServerReasonInfo<R>
   },
   'bad-request': {
     code: 'EINVAL',
-    values: ['status'],
+    values: ['status', 'parser'],
     status: 0,
-    meaning: 'another malformed request (status: the HTTP status it is answered with)',
+    meaning:
+      "HTTP cannot parse the request, or fastify refused it (status: the answer's; parser: Node's or fastify's code)",
+  },
+  'bad-url-encoding': {
+    code: 'EINVAL',
+    values: ['path'],
+    status: null,
+    meaning: 'the path has a broken percent-encoding',
+  },
+  'uri-too-long': {
+    code: 'EINVAL',
+    values: ['limit', 'length'],
+    status: 414,
+    meaning: 'a path segment, the URL or the request line is too long (limit: characters or bytes)',
+  },
+  'headers-too-large': {
+    code: 'EINVAL',
+    values: ['limit'],
+    status: 431,
+    meaning: 'the request line and headers are over the limit together (limit: bytes)',
+  },
+  'request-timeout': {
+    code: 'EINVAL',
+    values: [],
+    status: 408,
+    meaning: 'the request did not arrive in time',
+  },
+  'expectation-failed': {
+    code: 'EINVAL',
+    values: ['expect'],
+    status: 417,
+    meaning: 'an Expect header other than 100-continue',
+  },
+  'bad-http-version': {
+    code: 'EINVAL',
+    values: ['version'],
+    status: null,
+    meaning: 'the request line names another HTTP version than 1.0 or 1.1',
+  },
+  'missing-host': {
+    code: 'EINVAL',
+    values: [],
+    status: null,
+    meaning: 'an HTTP/1.1 request without a Host header',
+  },
+  'shutting-down': {
+    code: 'EAGAIN',
+    values: [],
+    status: null,
+    meaning: 'the server is stopping and takes no new requests',
   },
   'internal-error': {
     code: 'EAGAIN',

@@ -441,12 +441,12 @@ describe("the server's own refusals", () => {
     );
   });
 
-  it('a schema violation is 400 EINVAL naming the field', async () => {
+  it('a schema violation is 400 EINVAL naming the field and the rule it broke (wrong-type)', async () => {
     expectRefusal(
       await t.admin.post('/v1/sets', { owner: 'v', quota: '1' }),
       400,
       'EINVAL',
-      'invalid-field',
+      'wrong-type',
       { field: 'body.quota' },
       'body.quota must be an integer',
     );

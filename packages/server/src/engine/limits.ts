@@ -8,6 +8,8 @@ import { apiError } from '../server-reasons.js';
 export const DEFAULT_EVENT_RETENTION = 100_000;
 /** Largest JSON text of an ID's data, in bytes. */
 export const MAX_DATA_BYTES = 4096;
+/** Most levels of arrays and objects inside an ID's data (`[[1]]` is 2 deep); deeper data is refused. */
+export const MAX_DATA_DEPTH = 64;
 /** Most references one lease may hold in total, unless `maxLeaseRefs` says otherwise. */
 export const MAX_LEASE_REFS = 65_536;
 /** Most live leases one set's secret may have created, unless `maxLeasesPerSet` says otherwise. */
@@ -18,11 +20,37 @@ export const DEFAULT_MAX_ADMIN_LEASES = 65_536;
 export const RESERVED_EVENT_TYPES: readonly string[] = ['alloc', 'free', 'reset', 'lease-expired'];
 
 /**
- * Checks the size of an ID's data (undefined and null always pass).
- * @throws EINVAL `data-too-large` (ApiError) when its JSON text is over MAX_DATA_BYTES
+ * Returns true when `value` nests arrays and objects more than `limit` levels deep. It walks the value
+ * with its own stack, so any depth is measured without overflowing the call stack.
+ */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [node, depth] = next;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (child !== null && typeof child === 'object') pending.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/**
+ * Checks the depth and size of an ID's data (undefined and null always pass); the depth is checked
+ * first, so the JSON text is only made of data that cannot overflow the stack.
+ * @throws EINVAL (ApiError) `too-deep` (values `field`, `limit`) when it nests arrays and objects more
+ * than MAX_DATA_DEPTH levels; EINVAL `data-too-large` when its JSON text is over MAX_DATA_BYTES
  */
 export function checkData(data: unknown): void {
   if (data === undefined || data === null) return;
+  if (nestedDeeperThan(data, MAX_DATA_DEPTH)) {
+    throw apiError(
+      'too-deep',
+      { field: 'data', limit: MAX_DATA_DEPTH },
+      `data nests arrays and objects more than ${MAX_DATA_DEPTH} levels deep`,
+    );
+  }
   const bytes = Buffer.byteLength(JSON.stringify(data), 'utf8');
   if (bytes > MAX_DATA_BYTES) {
     throw apiError(

@@ -15,6 +15,13 @@ import { authenticate } from './auth.js';
 import { toErrorReply } from './errors.js';
 import { sendRefusal } from './refusal.js';
 import './fastify-types.js';
+import {
+  MAX_SEGMENT_LENGTH,
+  onCheckExpectation,
+  onClientError,
+  onFrameworkError,
+  refuseEarly,
+} from './refusals.js';
 import { capacityRoutes } from './routes/capacity.js';
 import { eventRoutes } from './routes/events.js';
 import { ioasidRoutes } from './routes/ioasids.js';
@@ -101,6 +108,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
   });
 
+  // Refusals of the HTTP machinery answer with the API's error body too (see refusals.ts).
+  app.server.on('checkExpectation', onCheckExpectation);
+  app.addHook(
+    'onRequest',
+    refuseEarly(() => closing),
+  );
   app.addHook('onRequest', authenticate(engine));
   app.addHook('preValidation', strictParams);
   app.addHook('onResponse', (request, reply, done) => {
@@ -190,7 +203,13 @@ const settings = () => ({
   // Per-request lines are written by our onResponse hook at debug level: at 15k requests/s, info lines
   // for every request would cost more than the allocations.
   logController: new LogController({ disableRequestLogging: true }),
-  return503OnClosing: true,
+  // New requests while stopping are refused by refuseEarly, with the API's error body.
+  return503OnClosing: false,
+  routerOptions: { maxParamLength: MAX_SEGMENT_LENGTH },
+  // Node would answer a missing Host header with an empty 400; refuseEarly answers it in the API's words.
+  http: { requireHostHeader: false },
+  clientErrorHandler: onClientError,
+  frameworkErrors: onFrameworkError,
   ajv: {
     customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false },
   },

@@ -1,10 +1,12 @@
 // Maps every failure to `{ error: { code, errno, reason, message, values } }` and an HTTP status. The status
 // of each code comes from the one registry (ERROR_CODES.httpStatus); only transport errors (413, 415, 405)
 // add their own. The message is the error's fact plus the advice of http/advice.ts for its reason.
+// Refusals made before fastify routes a request (parser, router, Expect) are answered in refusals.ts.
 
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, type ErrorCode, type ErrorValue, isIoasidError } from 'ioasid';
 import { ApiError } from '../api-error.js';
+import { nestedDeeperThan } from '../engine/limits.js';
 import { SERVER_REASONS, type ServerReason, type ServerReasonValues } from '../server-reasons.js';
 import { withAdvice } from './advice.js';
 
@@ -65,16 +67,24 @@ export function toErrorReply(error: unknown, request: FastifyRequest): { status:
   }
   const e = error as FastifyError & { validation?: AjvError[]; validationContext?: string };
   if (Array.isArray(e.validation)) {
-    const field = [
-      e.validationContext ?? 'body',
-      ...e.validation[0].instancePath.split('/').slice(1).map(decodePointer),
-    ].join('.');
+    const where = fieldOf(e.validation[0], e.validationContext);
     return {
       status: 400,
       body: reasonBody(
-        'invalid-field',
-        { field },
+        validationReason(e.validation[0]),
+        { field: where.length > 120 ? `${where.slice(0, 117)}...` : where },
         validationMessage(e.validation, e.validationContext, request),
+      ),
+    };
+  }
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    // Only input nested deeper than anything the API accepts gets this far; it can never succeed.
+    return {
+      status: 400,
+      body: reasonBody(
+        'too-deep',
+        { field: 'body', limit: null },
+        'the request nests arrays and objects too deeply to be handled',
       ),
     };
   }
@@ -89,7 +99,7 @@ export function toErrorReply(error: unknown, request: FastifyRequest): { status:
         status: 415,
         body: reasonBody(
           'unsupported-media-type',
-          { contentType: request.headers['content-type'] ?? '' },
+          { contentType: String(request.headers['content-type'] ?? '').slice(0, 120) },
           `content-type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted`,
         ),
       };
@@ -107,7 +117,14 @@ export function toErrorReply(error: unknown, request: FastifyRequest): { status:
     };
   }
   if (status >= 400 && status < 500) {
-    return { status, body: reasonBody('bad-request', { status }, e.message) };
+    return {
+      status,
+      body: reasonBody(
+        'bad-request',
+        { status, parser: typeof e.code === 'string' ? e.code : null },
+        e.message,
+      ),
+    };
   }
   return {
     status: HTTP_STATUS.EAGAIN,
@@ -117,6 +134,30 @@ export function toErrorReply(error: unknown, request: FastifyRequest): { status:
       `the server failed to handle this request (request ${request.id} in its log)`,
     ),
   };
+}
+
+/** The dotted name of the field a schema violation is about (`body.quota`, `params.sid`). */
+function fieldOf(error: AjvError, context: string | undefined): string {
+  return [context ?? 'body', ...error.instancePath.split('/').slice(1).map(decodePointer)].join('.');
+}
+
+/** The machine-readable reason of a schema violation, by the rule it broke. */
+function validationReason(
+  error: AjvError,
+): 'unknown-field' | 'missing-field' | 'wrong-type' | 'out-of-range' | 'invalid-field' {
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return 'unknown-field';
+    case 'required':
+      return 'missing-field';
+    case 'type':
+      return 'wrong-type';
+    case 'minimum':
+    case 'maximum':
+      return 'out-of-range';
+    default:
+      return 'invalid-field';
+  }
 }
 
 /** The body for a server reason: its code, the fact with the advice, and its values. */
@@ -180,9 +221,15 @@ function valueAt(request: FastifyRequest, part: string, path: string[]): unknown
   return value;
 }
 
+/** Values nested deeper than this are described by their depth, never turned into JSON text. */
+const DESCRIBE_DEPTH = 64;
+
 function describe(value: unknown): string {
   if (value === undefined) return 'missing';
   if (typeof value === 'number' && !Number.isFinite(value)) return `${value} (a number too large for JSON)`;
+  if (nestedDeeperThan(value, DESCRIBE_DEPTH)) {
+    return `${Array.isArray(value) ? 'an array' : 'an object'} nested more than ${DESCRIBE_DEPTH} levels deep`;
+  }
   const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }

@@ -40,6 +40,8 @@ export function eventRoutes(app: App, engine: Engine, options: EventRouteOptions
         },
       },
       config: { op: 'events', auth: 'any', queryToken: true },
+      // A stream's headers are only sent with its first event, and a HEAD answer has none: HEAD is 405.
+      exposeHeadRoute: false,
     },
     async (request, reply) => {
       const caller = request.principal!;
