@@ -1,0 +1,148 @@
+// The SQLite store's in-memory image of its id_chunks rows, so that a changed ID re-encodes its chunk
+// of 128 without reading the row back. The engine hands the store IdRows; only this file knows chunks.
+
+import {
+  CHUNK_IDS,
+  CHUNK_SHIFT,
+  type ChunkRow,
+  encodeChunk,
+  NO_SPID,
+  PENDING_BIT,
+  RECORD_BYTES,
+} from './sqlite-chunk-codec.js';
+import type { Changes, IdColumns, IdRow } from './store.js';
+
+const SLOT_WORDS = 3; // sid, refs word, spid
+const EMPTY = 0xffffffff; // sid word of a free slot
+const MASK = CHUNK_IDS - 1;
+
+interface ImageChunk {
+  /** `CHUNK_IDS` slots of `[sid, refsWord, spid]`; sid EMPTY for a free ID. */
+  readonly words: Uint32Array;
+  live: number;
+}
+
+/**
+ * The packed ID rows as they are (or are about to be) on disk, one typed array per chunk of 128 IDs.
+ * `apply` records IdRow changes and marks their chunks dirty; `takeDirty` re-encodes exactly those.
+ */
+export class SqliteIdImage {
+  readonly #chunks = new Map<number, ImageChunk>();
+  #dirty = new Set<number>();
+
+  /**
+   * Loads the stored rows (ascending by chunk, each with ascending records) into the image, clean, and
+   * returns their IDs as columns.
+   * @throws Error when a row is not a whole number of records or holds an ID of another chunk (damaged)
+   */
+  load(rows: readonly ChunkRow[]): IdColumns {
+    let total = 0;
+    for (const row of rows) {
+      if (row.records.byteLength % RECORD_BYTES !== 0) {
+        throw new Error(
+          `stored ID chunk ${row.chunk} has ${row.records.byteLength} bytes, not a multiple of ${RECORD_BYTES}: the store is damaged`,
+        );
+      }
+      total += row.records.byteLength / RECORD_BYTES;
+    }
+    const columns = {
+      id: new Uint32Array(total),
+      sid: new Uint32Array(total),
+      refs: new Uint32Array(total),
+      freePending: new Uint8Array(total),
+      spid: new Uint32Array(total),
+    };
+    let n = 0;
+    for (const row of rows) {
+      const chunk = this.#chunk(row.chunk);
+      const w = chunk.words;
+      const view = new DataView(row.records.buffer, row.records.byteOffset, row.records.byteLength);
+      for (let at = 0; at < row.records.byteLength; at += RECORD_BYTES, n++) {
+        const id = view.getUint32(at, true);
+        if (id >>> CHUNK_SHIFT !== row.chunk) {
+          throw new Error(
+            `stored chunk ${row.chunk} holds ID ${id}, which belongs to chunk ${id >>> CHUNK_SHIFT}: the store is damaged`,
+          );
+        }
+        const sid = view.getUint32(at + 4, true);
+        const refs = view.getUint32(at + 8, true);
+        const spid = view.getUint32(at + 12, true);
+        const slot = (id & MASK) * SLOT_WORDS;
+        if (w[slot] === EMPTY) chunk.live++;
+        w[slot] = sid;
+        w[slot + 1] = refs;
+        w[slot + 2] = spid;
+        columns.id[n] = id;
+        columns.sid[n] = sid;
+        columns.refs[n] = refs & ~PENDING_BIT;
+        columns.freePending[n] = (refs & PENDING_BIT) !== 0 ? 1 : 0;
+        columns.spid[n] = spid;
+      }
+    }
+    return columns;
+  }
+
+  /** Records allocated or changed IDs and released ones (a release of an ID not in the image is ignored). */
+  apply(ids: Changes<IdRow, number>): void {
+    for (const row of ids.upsert) {
+      const index = row.id >>> CHUNK_SHIFT;
+      const chunk = this.#chunk(index);
+      const at = (row.id & MASK) * SLOT_WORDS;
+      const w = chunk.words;
+      if (w[at] === EMPTY) chunk.live++;
+      w[at] = row.sid;
+      w[at + 1] = (row.freePending ? PENDING_BIT : 0) | row.refs;
+      w[at + 2] = row.spid ?? NO_SPID;
+      this.#dirty.add(index);
+    }
+    for (const id of ids.remove) {
+      const index = id >>> CHUNK_SHIFT;
+      const chunk = this.#chunks.get(index);
+      if (chunk === undefined) continue;
+      const at = (id & MASK) * SLOT_WORDS;
+      if (chunk.words[at] === EMPTY) continue;
+      chunk.words[at] = EMPTY;
+      chunk.live--;
+      this.#dirty.add(index);
+    }
+  }
+
+  /** Returns the dirty chunks encoded as rows (emptied ones as removals) and forgets them. */
+  takeDirty(): Changes<ChunkRow, number> {
+    const upsert: ChunkRow[] = [];
+    const remove: number[] = [];
+    const packed = new Uint32Array(CHUNK_IDS * 4);
+    for (const index of this.#dirty) {
+      const chunk = this.#chunks.get(index) as ImageChunk;
+      if (chunk.live === 0) {
+        this.#chunks.delete(index);
+        remove.push(index);
+        continue;
+      }
+      const w = chunk.words;
+      const base = index << CHUNK_SHIFT;
+      let n = 0;
+      for (let o = 0, at = 0; o <= MASK; o++, at += SLOT_WORDS) {
+        if (w[at] === EMPTY) continue;
+        packed[n * 4] = (base | o) >>> 0;
+        packed[n * 4 + 1] = w[at];
+        packed[n * 4 + 2] = w[at + 1];
+        packed[n * 4 + 3] = w[at + 2];
+        n++;
+      }
+      upsert.push({ chunk: index, records: encodeChunk(packed, n) });
+    }
+    this.#dirty = new Set();
+    return { upsert, remove };
+  }
+
+  /** The chunk `index`, created empty when missing. */
+  #chunk(index: number): ImageChunk {
+    let chunk = this.#chunks.get(index);
+    if (chunk === undefined) {
+      chunk = { words: new Uint32Array(CHUNK_IDS * SLOT_WORDS).fill(EMPTY), live: 0 };
+      this.#chunks.set(index, chunk);
+    }
+    return chunk;
+  }
+}
