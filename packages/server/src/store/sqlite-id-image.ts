@@ -22,6 +22,18 @@ interface ImageChunk {
   live: number;
 }
 
+/** True on a little-endian machine, where a stored record's words can be read through a Uint32Array. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** The u32 words of a chunk's records (little-endian as stored): a view when possible, else a copy. */
+function recordWords(records: Uint8Array): Uint32Array {
+  if (LITTLE_ENDIAN && records.byteOffset % 4 === 0) {
+    return new Uint32Array(records.buffer, records.byteOffset, records.byteLength / 4);
+  }
+  const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
+  return Uint32Array.from({ length: records.byteLength / 4 }, (_, i) => view.getUint32(i * 4, true));
+}
+
 /**
  * The packed ID rows as they are (or are about to be) on disk, one typed array per chunk of 128 IDs.
  * `apply` records IdRow changes and marks their chunks dirty; `takeDirty` re-encodes exactly those.
@@ -56,17 +68,17 @@ export class SqliteIdImage {
     for (const row of rows) {
       const chunk = this.#chunk(row.chunk);
       const w = chunk.words;
-      const view = new DataView(row.records.buffer, row.records.byteOffset, row.records.byteLength);
-      for (let at = 0; at < row.records.byteLength; at += RECORD_BYTES, n++) {
-        const id = view.getUint32(at, true);
+      const r = recordWords(row.records);
+      for (let at = 0; at < r.length; at += 4, n++) {
+        const id = r[at];
         if (id >>> CHUNK_SHIFT !== row.chunk) {
           throw new Error(
             `stored chunk ${row.chunk} holds ID ${id}, which belongs to chunk ${id >>> CHUNK_SHIFT}: the store is damaged`,
           );
         }
-        const sid = view.getUint32(at + 4, true);
-        const refs = view.getUint32(at + 8, true);
-        const spid = view.getUint32(at + 12, true);
+        const sid = r[at + 1];
+        const refs = r[at + 2];
+        const spid = r[at + 3];
         const slot = (id & MASK) * SLOT_WORDS;
         if (w[slot] === EMPTY) chunk.live++;
         w[slot] = sid;
@@ -75,7 +87,7 @@ export class SqliteIdImage {
         columns.id[n] = id;
         columns.sid[n] = sid;
         columns.refs[n] = refs & ~PENDING_BIT;
-        columns.freePending[n] = (refs & PENDING_BIT) !== 0 ? 1 : 0;
+        columns.freePending[n] = refs >>> 31;
         columns.spid[n] = spid;
       }
     }
