@@ -70,6 +70,15 @@ describe('package boundaries', () => {
     ]);
   });
 
+  it("keeps the SQLite store's layout to itself: the engine imports only the store interface", () => {
+    const engineImports = named('@ioasid/server')
+      .files.filter((f) => f.file.startsWith('packages/server/src/engine/'))
+      .flatMap((f) => f.imports)
+      .filter((ref) => ref.specifier.includes('/store/'));
+    expect(engineImports.length).toBeGreaterThan(0);
+    expect(engineImports.filter((ref) => !ref.specifier.endsWith('/store/store.js'))).toEqual([]);
+  });
+
   it.each([
     [
       'ioasid',
