@@ -35,10 +35,14 @@ function recordWords(records: Uint8Array): Uint32Array {
 }
 
 /**
- * The packed ID rows as they are (or are about to be) on disk, one typed array per chunk of 128 IDs.
+ * The packed ID rows as they are (or are about to be) on disk. A chunk stays the stored blob until a batch
+ * first changes one of its IDs; it is then decoded into slots (one typed array per chunk of 128 IDs).
  * `apply` records IdRow changes and marks their chunks dirty; `takeDirty` re-encodes exactly those.
  */
 export class SqliteIdImage {
+  /** Chunks as loaded and not changed since: their stored records. */
+  readonly #stored = new Map<number, Uint32Array>();
+  /** Chunks a batch has changed, decoded into slots. */
   readonly #chunks = new Map<number, ImageChunk>();
   #dirty = new Set<number>();
 
@@ -57,17 +61,13 @@ export class SqliteIdImage {
       }
       total += row.records.byteLength / RECORD_BYTES;
     }
-    const columns = {
-      id: new Uint32Array(total),
-      sid: new Uint32Array(total),
-      refs: new Uint32Array(total),
-      freePending: new Uint8Array(total),
-      spid: new Uint32Array(total),
-    };
+    const ids = new Uint32Array(total);
+    const sids = new Uint32Array(total);
+    const refs = new Uint32Array(total);
+    const freePending = new Uint8Array(total);
+    const spids = new Uint32Array(total);
     let n = 0;
     for (const row of rows) {
-      const chunk = this.#chunk(row.chunk);
-      const w = chunk.words;
       const r = recordWords(row.records);
       for (let at = 0; at < r.length; at += 4, n++) {
         const id = r[at];
@@ -76,29 +76,22 @@ export class SqliteIdImage {
             `stored chunk ${row.chunk} holds ID ${id}, which belongs to chunk ${id >>> CHUNK_SHIFT}: the store is damaged`,
           );
         }
-        const sid = r[at + 1];
-        const refs = r[at + 2];
-        const spid = r[at + 3];
-        const slot = (id & MASK) * SLOT_WORDS;
-        if (w[slot] === EMPTY) chunk.live++;
-        w[slot] = sid;
-        w[slot + 1] = refs;
-        w[slot + 2] = spid;
-        columns.id[n] = id;
-        columns.sid[n] = sid;
-        columns.refs[n] = refs & ~PENDING_BIT;
-        columns.freePending[n] = refs >>> 31;
-        columns.spid[n] = spid;
+        ids[n] = id;
+        sids[n] = r[at + 1];
+        refs[n] = r[at + 2] & ~PENDING_BIT;
+        freePending[n] = r[at + 2] >>> 31;
+        spids[n] = r[at + 3];
       }
+      this.#stored.set(row.chunk, r);
     }
-    return columns;
+    return { id: ids, sid: sids, refs, freePending, spid: spids };
   }
 
   /** Records allocated or changed IDs and released ones (a release of an ID not in the image is ignored). */
   apply(ids: Changes<IdRow, number>): void {
     for (const row of ids.upsert) {
       const index = row.id >>> CHUNK_SHIFT;
-      const chunk = this.#chunk(index);
+      const chunk = this.#chunk(index, true) as ImageChunk;
       const at = (row.id & MASK) * SLOT_WORDS;
       const w = chunk.words;
       if (w[at] === EMPTY) chunk.live++;
@@ -109,7 +102,7 @@ export class SqliteIdImage {
     }
     for (const id of ids.remove) {
       const index = id >>> CHUNK_SHIFT;
-      const chunk = this.#chunks.get(index);
+      const chunk = this.#chunk(index, false);
       if (chunk === undefined) continue;
       const at = (id & MASK) * SLOT_WORDS;
       if (chunk.words[at] === EMPTY) continue;
@@ -148,13 +141,24 @@ export class SqliteIdImage {
     return { upsert, remove };
   }
 
-  /** The chunk `index`, created empty when missing. */
-  #chunk(index: number): ImageChunk {
+  /** The decoded chunk `index` (decoding its stored records first), or a new empty one if `create`. */
+  #chunk(index: number, create: boolean): ImageChunk | undefined {
     let chunk = this.#chunks.get(index);
-    if (chunk === undefined) {
-      chunk = { words: new Uint32Array(CHUNK_IDS * SLOT_WORDS).fill(EMPTY), live: 0 };
-      this.#chunks.set(index, chunk);
+    if (chunk !== undefined) return chunk;
+    const stored = this.#stored.get(index);
+    if (stored === undefined && !create) return undefined;
+    chunk = { words: new Uint32Array(CHUNK_IDS * SLOT_WORDS).fill(EMPTY), live: 0 };
+    if (stored !== undefined) {
+      for (let at = 0; at < stored.length; at += 4) {
+        const slot = (stored[at] & MASK) * SLOT_WORDS;
+        if (chunk.words[slot] === EMPTY) chunk.live++;
+        chunk.words[slot] = stored[at + 1];
+        chunk.words[slot + 1] = stored[at + 2];
+        chunk.words[slot + 2] = stored[at + 3];
+      }
+      this.#stored.delete(index);
     }
+    this.#chunks.set(index, chunk);
     return chunk;
   }
 }
