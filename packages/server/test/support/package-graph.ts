@@ -75,7 +75,10 @@ export function packageOf(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
-/** Every module reference of one source text: imports, exports, import(), require(), import.meta.resolve(), new URL(..., import.meta.url), import('x') types. */
+/**
+ * Every module reference of one source text: imports, exports, `import()`, `require()`,
+ * `import.meta.resolve()`, `new URL(..., import.meta.url)` and `import('x')` types.
+ */
 export function importsOf(file: string, text: string): ImportRef[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const out: ImportRef[] = [];
