@@ -11,7 +11,7 @@ type Server = typeof ServerModule;
 const IDS = 1 << 20;
 const TOKEN = 'bench-admin-token-0123456789';
 const USAGE =
-  'usage: node --import tsx bench/server/restart-store.ts --data-dir DIR [--runs 3] [--compare OTHER/dist/index.js]';
+  'usage: node --import tsx bench/server/restart-store.ts --data-dir DIR [--runs 3] [--server PATH/dist/index.js] [--compare OTHER/dist/index.js]';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2)
@@ -62,10 +62,16 @@ async function restart(server: Server): Promise<{ wall: number; cpu: number }> {
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)].toFixed(0);
 
-// This build, and another (e.g. a copy of an older dist/) to compare on the same data directory: their
-// restarts alternate in one process, after one warm-up each, so load from elsewhere hits both alike.
+// This build (or `--server`'s), and another (e.g. a copy of an older dist/) to compare on the same data
+// directory: their restarts alternate in one process, after one warm-up each, so that load from
+// elsewhere hits both alike.
 const builds: { name: string; server: Server }[] = [
-  { name: 'this build', server: (await import('@ioasid/server')) as Server },
+  args.has('server')
+    ? {
+        name: args.get('server') as string,
+        server: (await import(pathToFileURL(args.get('server') as string).href)) as Server,
+      }
+    : { name: 'this build', server: (await import('@ioasid/server')) as Server },
 ];
 if (args.has('compare')) {
   const path = args.get('compare') as string;
@@ -74,7 +80,8 @@ if (args.has('compare')) {
 await fill(builds[0].server);
 const results = builds.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
 // The first restart of a build in a process is a cold one (as after a real restart: code not yet
-// optimised); it is reported apart and not counted in the medians.
+// optimised); it is reported apart and not counted in the medians. With --compare the first build's cold
+// restart also warms what both share (fastify...), so compare cold restarts in separate processes.
 const cold: { wall: number; cpu: number }[] = [];
 for (const build of builds) cold.push(await restart(build.server));
 for (let i = 0; i < runs; i++) {
@@ -88,6 +95,6 @@ for (let i = 0; i < runs; i++) {
 builds.forEach((build, b) => {
   const { wall, cpu } = results[b];
   console.log(
-    `${build.name}: startServer with ${IDS} IDs: cold ${cold[b].wall.toFixed(0)} ms; then ${wall.map((t) => t.toFixed(0)).join(', ')} ms, median ${median(wall)} ms (CPU median ${median(cpu)} ms)`,
+    `${build.name}: startServer with ${IDS} IDs: cold ${cold[b].wall.toFixed(0)} ms (CPU ${cold[b].cpu.toFixed(0)} ms); then ${wall.map((t) => t.toFixed(0)).join(', ')} ms, median ${median(wall)} ms (CPU median ${median(cpu)} ms)`,
   );
 });
