@@ -1,7 +1,14 @@
 // A Store that keeps nothing: commits resolve at once. The benchmark runs the server on it to show the
 // HTTP and allocator cost alone, i.e. how much of the durable figures is the price of durability.
 
-import type { CommitReceipt, EventRecord, Store, StoreBatch, StoreSnapshot } from '@ioasid/server';
+import {
+  type CommitReceipt,
+  type EventRecord,
+  idColumnsOf,
+  type Store,
+  type StoreBatch,
+  type StoreSnapshot,
+} from '@ioasid/server';
 
 /** A non-durable Store for measurements: it forgets every batch (events cannot be replayed). */
 export class MemoryStore implements Store {
@@ -9,7 +16,7 @@ export class MemoryStore implements Store {
 
   /** An empty snapshot: the server starts with nothing installed. */
   async load(): Promise<StoreSnapshot> {
-    return { meta: null, sets: [], chunks: [], data: [], leases: [], leaseRefs: [], oldestSeq: 1 };
+    return { meta: null, sets: [], ids: idColumnsOf([]), data: [], leases: [], leaseRefs: [], oldestSeq: 1 };
   }
 
   /** Forgets the batch at once (nothing is written, so nothing is durable). */

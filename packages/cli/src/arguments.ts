@@ -1,7 +1,7 @@
 // Parsing of the client commands' arguments: every number and JSON value is checked here, before any
 // request, so a typo exits with EINVAL's code and a message naming the argument and its allowed range.
 
-import { MAX_IOASID } from 'ioasid';
+import { MAX_IOASID } from '@ioasid/client';
 import { CliError } from './exit-codes.js';
 
 /** Largest set ID the API accepts (the server stores set IDs as 31-bit integers). */

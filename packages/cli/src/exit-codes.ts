@@ -1,7 +1,7 @@
 // Exit codes of the `ioasid` client commands, derived from the one error registry (ERROR_CODES): each code
 // exits with 64 + its errno, so scripts can tell ENOENT from EACCES; the CLI's own failures sit in gaps.
 
-import { ERROR_CODES, type ErrorCode } from 'ioasid';
+import { ERROR_CODES, type ErrorCode } from '@ioasid/client';
 
 /** Offset added to a registry code's errno (64 is where sysexits.h starts, below the shell's 126+). */
 export const ERRNO_EXIT_BASE = 64;
@@ -16,6 +16,8 @@ export const EXIT_NO_SERVER = 69;
 export const EXIT_SERVE_FATAL = 70;
 /** Something answered at the URL, but not with the ioasid API's JSON (sysexits EX_PROTOCOL). */
 export const EXIT_BAD_ANSWER = 76;
+/** `ioasid serve` only: the @ioasid/server package is not installed (sysexits EX_CONFIG). */
+export const EXIT_SERVER_MISSING = 78;
 
 /** A failure of a client command: a registry code, or one of the CLI's own. */
 export type Failure = ErrorCode | 'NO_SERVER' | 'BAD_ANSWER';
@@ -58,6 +60,11 @@ export function exitCodeTable(): ExitCodeRow[] {
       exit: EXIT_BAD_ANSWER,
       name: 'bad answer',
       meaning: 'something answered at --url, but not the ioasid API',
+    },
+    {
+      exit: EXIT_SERVER_MISSING,
+      name: 'server missing',
+      meaning: '`ioasid serve` only: the @ioasid/server package is not installed',
     },
   ];
   for (const [code, info] of Object.entries(ERROR_CODES)) {

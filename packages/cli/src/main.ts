@@ -11,12 +11,9 @@ import { addSpidCommands } from './commands/spid.js';
 import { addStatusCommand } from './commands/status.js';
 import { addWatchCommand } from './commands/watch.js';
 import { CliError, EXIT_FAILURE, exitCodeHelp } from './exit-codes.js';
-import type { CliContext } from './serve.js';
+import { addServeCommand, type CliContext, ServeExit } from './serve.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
-
-/** Commands that talk to a running server; they start without loading the server's code. */
-const CLIENT_COMMANDS = ['status', 'sets', 'alloc', 'free', 'show', 'spid', 'watch'];
 
 const context: CliContext = {
   env: process.env,
@@ -33,13 +30,8 @@ const program = new Command('ioasid')
   .showSuggestionAfterError()
   .addHelpText('after', exitCodeHelp());
 
-// `serve` loads the HTTP server and the SQLite store (most of a second); a client command never needs
-// them, so they are loaded only when the command line is not a client command (serve, help, typos).
-const first = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
-if (first === undefined || !CLIENT_COMMANDS.includes(first)) {
-  const { addServeCommand } = await import('./serve.js');
-  addServeCommand(program, context);
-}
+// `serve` loads the server package (HTTP server, SQLite store) only when it runs; client commands never do.
+addServeCommand(program, context);
 addStatusCommand(program, context);
 addSetsCommands(program, context);
 addIdCommands(program, context);
@@ -50,6 +42,8 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode;
+  } else if (error instanceof ServeExit) {
     process.exitCode = error.exitCode;
   } else if (error instanceof CliError) {
     context.err(

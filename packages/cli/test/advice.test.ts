@@ -1,8 +1,8 @@
 // The command line's advice per refusal reason: complete against the core's and the server's registries,
 // and what a user sees: the core's fact without the HTTP API's route advice, then a hint in CLI terms.
 
+import { ERROR_REASONS } from '@ioasid/client';
 import { SERVER_REASONS } from '@ioasid/server';
-import { ERROR_REASONS } from 'ioasid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ADVICE } from '../src/advice.js';
 import { run } from './support/cli.js';

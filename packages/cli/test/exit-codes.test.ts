@@ -2,7 +2,7 @@
 // the registry, `ioasid --help` and docs/cli.md (as fastify's errors test does for its codes).
 
 import { readFileSync } from 'node:fs';
-import { ERROR_CODES, type ErrorCode } from 'ioasid';
+import { ERROR_CODES, type ErrorCode } from '@ioasid/client';
 import { describe, expect, it } from 'vitest';
 import {
   EXIT_BAD_ANSWER,
@@ -10,12 +10,13 @@ import {
   EXIT_NO_SERVER,
   EXIT_OK,
   EXIT_SERVE_FATAL,
+  EXIT_SERVER_MISSING,
   exitCodeOf,
   exitCodeTable,
 } from '../dist/exit-codes.js';
 import { ok } from './support/cli.js';
 
-const own = [EXIT_OK, EXIT_FAILURE, EXIT_NO_SERVER, EXIT_SERVE_FATAL, EXIT_BAD_ANSWER];
+const own = [EXIT_OK, EXIT_FAILURE, EXIT_NO_SERVER, EXIT_SERVE_FATAL, EXIT_BAD_ANSWER, EXIT_SERVER_MISSING];
 
 /** `[exit, name]` of each `  NN  NAME  meaning` line of the help. */
 function helpRows(lines: string[]): Array<[number, string]> {

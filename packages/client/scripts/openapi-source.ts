@@ -1,12 +1,12 @@
-// Generates the client's wire types: the server's app (from its source, so no build is needed) on a
+// Generates the client's wire types: the built server's app (`npm run build` first; gen:api does) on a
 // throwaway SQLite store answers GET /openapi.json, which openapi-typescript turns into TypeScript.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildApp, Engine, SqliteStore } from '@ioasid/server';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
-import { buildApp, Engine, SqliteStore } from '../../server/src/index.js';
 
 /** Where the generated types are committed. */
 export const GENERATED_FILE = fileURLToPath(new URL('../src/generated/openapi.ts', import.meta.url));

@@ -7,8 +7,10 @@ export {
   type ErrorCode,
   type ErrorReason,
   type ErrorValue,
+  INVALID_IOASID,
   IoasidError,
   isIoasidError,
+  MAX_IOASID,
 } from 'ioasid';
 export { BACKOFF_MAX_MS, BACKOFF_MIN_MS, Backoff, type BackoffOptions } from './backoff.js';
 export { type AllocRange, DEFAULT_TIMEOUT_MS, IoasidClient, type IoasidClientOptions } from './client.js';

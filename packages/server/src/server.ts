@@ -1,5 +1,5 @@
-// startServer: everything a running server needs, wired from one configuration object (the CLI's
-// `ioasid serve` builds it from flags and environment; tests build it directly).
+// startServer: everything a running server needs, wired from one configuration object (the serve
+// command, serve.ts, builds it from flags and environment; tests build it directly).
 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';

@@ -1,12 +1,12 @@
-// `ioasid serve` as an operator runs it: flags with IOASID_* fallbacks, the admin token file created on
-// first start, the lines it prints, JSON logs without secrets, and clear refusals of bad configuration.
+// `ioasid-server` (what `ioasid serve` runs) as an operator runs it: flags with IOASID_* fallbacks, the
+// admin token file created on first start, the lines it prints, JSON logs without secrets, clear refusals.
 
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { client } from './support/client.js';
-import { killAll, runCli, spawnServe } from './support/process.js';
+import { killAll, runServer, spawnServe } from './support/process.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -19,7 +19,7 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('ioasid serve', () => {
+describe('ioasid-server', () => {
   it('creates the admin token on first start, prints where to find everything, and reuses the token', async () => {
     const dir = tempDir();
     const first = await spawnServe(['--port', '0', '--data-dir', dir]);
@@ -92,34 +92,44 @@ describe('ioasid serve', () => {
   });
 
   it('refuses bad flags and variables with a message naming them', async () => {
-    const badFlag = await runCli(['serve', '--port', 'http']);
+    const badFlag = await runServer(['--port', 'http']);
     expect(badFlag.code).toBe(1);
     expect(badFlag.stderr).toMatch(/--port must be an integer from 0 to 65535, not "http"/);
-    const badEnv = await runCli(['serve', '--data-dir', tempDir()], { IOASID_CAPACITY: 'lots' });
+    const badEnv = await runServer(['--data-dir', tempDir()], { IOASID_CAPACITY: 'lots' });
     expect(badEnv.code).toBe(1);
     expect(badEnv.stderr).toMatch(/IOASID_CAPACITY must be an integer/);
-    const badRetention = await runCli(['serve', '--event-retention', '0']);
+    const badRetention = await runServer(['--event-retention', '0']);
     expect(badRetention.code).toBe(1);
     expect(badRetention.stderr).toMatch(/--event-retention must be an integer from 1/);
-    const badLeases = await runCli(['serve', '--max-leases-per-set', '0']);
+    const badLeases = await runServer(['--max-leases-per-set', '0']);
     expect(badLeases.code).toBe(1);
     expect(badLeases.stderr).toMatch(/--max-leases-per-set must be an integer from 1 to 1000000000, not "0"/);
-    const badAdminLeases = await runCli(['serve', '--port', '0', '--data-dir', tempDir()], {
+    const badAdminLeases = await runServer(['--port', '0', '--data-dir', tempDir()], {
       IOASID_MAX_ADMIN_LEASES: 'many',
     });
     expect(badAdminLeases.code).toBe(1);
     expect(badAdminLeases.stderr).toMatch(/IOASID_MAX_ADMIN_LEASES must be an integer from 1 to 1000000000/);
-    const badToken = await runCli(['serve', '--port', '0', '--data-dir', tempDir()], {
+    const badToken = await runServer(['--port', '0', '--data-dir', tempDir()], {
       IOASID_ADMIN_TOKEN: 'short',
     });
     expect(badToken.code).toBe(1);
     expect(badToken.stderr).toMatch(/admin token in IOASID_ADMIN_TOKEN is not valid/);
   });
 
+  it('prints its usage with every flag and variable for --help, and exits 0', async () => {
+    const help = await runServer(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: ioasid-server \[options\]/);
+    for (const flag of ['--host', '--port', '--data-dir', '--capacity', '--event-retention', '--log-level']) {
+      expect(help.stdout).toContain(flag);
+    }
+    expect(help.stdout).toContain('IOASID_MAX_LEASES_PER_SET');
+  });
+
   it('refuses to share a data directory with a running server', async () => {
     const dir = tempDir();
     const running = await spawnServe(['--port', '0', '--data-dir', dir]);
-    const second = await runCli(['serve', '--port', '0', '--data-dir', dir]);
+    const second = await runServer(['--port', '0', '--data-dir', dir]);
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/locked by another process/);
     running.child.kill('SIGTERM');

@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SQLITE_FILE, SqliteStore } from '@ioasid/server';
+import { idRowsOf, SQLITE_FILE, SqliteStore, type StoreBatch } from '@ioasid/server';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeStore } from './store.case.js';
@@ -17,6 +17,21 @@ const tempDir = () => {
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
+
+function emptyBatch(overrides: Partial<StoreBatch> = {}): StoreBatch {
+  const none = { upsert: [], remove: [] };
+  return {
+    meta: { capacity: 4096, nextSeq: 1, systemSid: -1 },
+    sets: none,
+    ids: none,
+    data: none,
+    leases: none,
+    leaseRefs: none,
+    events: [],
+    retainFrom: 0,
+    ...overrides,
+  };
+}
 
 describeStore('SQLite', tempDir, (dir) => SqliteStore.open({ dataDir: dir }));
 
@@ -49,7 +64,7 @@ describe('SQLite store file', () => {
       await store.commit({
         meta: { capacity: 7, nextSeq: seq + 1, systemSid: -1 },
         sets: { upsert: [], remove: [] },
-        chunks: { upsert: [], remove: [] },
+        ids: { upsert: [], remove: [] },
         data: { upsert: [], remove: [] },
         leases: { upsert: [], remove: [] },
         leaseRefs: { upsert: [], remove: [] },
@@ -81,8 +96,15 @@ describe('SQLite store file', () => {
       await store.commit({
         meta: { capacity: 1 << 20, nextSeq: commits + 1, systemSid: -1 },
         sets: { upsert: [], remove: [] },
-        chunks: {
-          upsert: [{ chunk: commits % 64, records: new Uint8Array(2048).fill(commits) }],
+        // A full group of 128 IDs each time: one 2 KiB id_chunks row.
+        ids: {
+          upsert: Array.from({ length: 128 }, (_, i) => ({
+            id: (commits % 64) * 128 + i,
+            sid: commits,
+            refs: 1,
+            freePending: false,
+            spid: null,
+          })),
           remove: [],
         },
         data: { upsert: [], remove: [] },
@@ -99,6 +121,87 @@ describe('SQLite store file', () => {
     const written = commits * 2 * (4096 + 24);
     expect(rewinds(), `${commits} commits`).toBeGreaterThanOrEqual(3);
     expect(statSync(wal).size, `${commits} commits`).toBeLessThan(written / 2);
+    await store.close();
+  });
+
+  it('stores IDs as 16-byte records in one id_chunks row per 128 IDs, the layout of existing files', async () => {
+    const dir = tempDir();
+    const store = SqliteStore.open({ dataDir: dir });
+    await store.load();
+    await store.commit(
+      emptyBatch({
+        ids: {
+          upsert: [
+            { id: 130, sid: 2, refs: 3, freePending: true, spid: 7 },
+            { id: 5, sid: 1, refs: 1, freePending: false, spid: null },
+            { id: 129, sid: 2, refs: 1, freePending: false, spid: null },
+          ],
+          remove: [],
+        },
+      }),
+    );
+    await store.close();
+    const db = new Database(join(dir, SQLITE_FILE), { readonly: true });
+    const rows = db.prepare('SELECT chunk, records FROM id_chunks ORDER BY chunk').all() as {
+      chunk: number;
+      records: Buffer;
+    }[];
+    db.close();
+    const words = (records: Buffer) =>
+      Array.from({ length: records.length / 4 }, (_, i) => records.readUInt32LE(i * 4));
+    expect(rows.map((r) => [r.chunk, words(r.records)])).toEqual([
+      [0, [5, 1, 1, 0xffffffff]],
+      [1, [129, 2, 1, 0xffffffff, 130, 2, 0x80000003, 7]],
+    ]);
+  });
+
+  it('reads id_chunks rows written by earlier versions, and rewrites only the chunk a change touches', async () => {
+    const dir = tempDir();
+    await SqliteStore.open({ dataDir: dir }).close();
+    const record = (...w: number[]) => {
+      const b = Buffer.alloc(16);
+      for (const [i, v] of w.entries()) b.writeUInt32LE(v, i * 4);
+      return b;
+    };
+    let db = new Database(join(dir, SQLITE_FILE));
+    db.prepare('INSERT INTO meta (one, capacity, next_seq, system_sid) VALUES (1, 4096, 1, -1)').run();
+    const put = db.prepare('INSERT INTO id_chunks (chunk, records) VALUES (?, ?)');
+    put.run(0, Buffer.concat([record(3, 0, 1, 0xffffffff), record(4, 0, 0x80000002, 9)]));
+    put.run(2, record(300, 1, 1, 0xffffffff));
+    db.close();
+    const store = SqliteStore.open({ dataDir: dir });
+    expect(idRowsOf((await store.load()).ids)).toEqual([
+      { id: 3, sid: 0, refs: 1, freePending: false, spid: null },
+      { id: 4, sid: 0, refs: 2, freePending: true, spid: 9 },
+      { id: 300, sid: 1, refs: 1, freePending: false, spid: null },
+    ]);
+    await store.commit(emptyBatch({ ids: { upsert: [], remove: [3] } }));
+    await store.close();
+    db = new Database(join(dir, SQLITE_FILE), { readonly: true });
+    const rows = db.prepare('SELECT chunk, hex(records) AS hex FROM id_chunks ORDER BY chunk').all();
+    db.close();
+    expect(rows).toEqual([
+      { chunk: 0, hex: record(4, 0, 0x80000002, 9).toString('hex').toUpperCase() },
+      { chunk: 2, hex: record(300, 1, 1, 0xffffffff).toString('hex').toUpperCase() },
+    ]);
+  });
+
+  it('reports a damaged id_chunks row at load, naming the chunk', async () => {
+    const dir = tempDir();
+    await SqliteStore.open({ dataDir: dir }).close();
+    const db = new Database(join(dir, SQLITE_FILE));
+    db.prepare('INSERT INTO id_chunks (chunk, records) VALUES (?, ?)').run(1, Buffer.alloc(16));
+    db.close();
+    const store = SqliteStore.open({ dataDir: dir });
+    await expect(store.load()).rejects.toThrow(
+      /chunk 1 holds ID 0, which belongs to chunk 0: the store is damaged/,
+    );
+    await store.close();
+  });
+
+  it('refuses a commit before load, since it could not merge the changes into the stored rows', async () => {
+    const store = SqliteStore.open({ dataDir: tempDir() });
+    await expect(store.commit(emptyBatch())).rejects.toThrow(/before load\(\)/);
     await store.close();
   });
 

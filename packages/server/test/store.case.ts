@@ -1,8 +1,16 @@
 // The Store contract, one suite for every implementation (SQLite today, PostgreSQL next): round trips,
 // deletes, atomic commits, event reads across blocks, and retention.
 
-import type { EventRecord, Store, StoreBatch } from '@ioasid/server';
+import {
+  type EventRecord,
+  type IdRow,
+  idColumnsOf,
+  idRowsOf,
+  type Store,
+  type StoreBatch,
+} from '@ioasid/server';
 import { describe, expect, it } from 'vitest';
+import { random, withSeed } from './support/random.js';
 
 /** Opens a store on a directory; called again on the same directory to "restart". */
 export type OpenStore = (dir: string) => Store;
@@ -14,7 +22,7 @@ function batch(overrides: Partial<StoreBatch> = {}): StoreBatch {
   return {
     meta: { capacity: 1024, nextSeq: 1, systemSid: -1 },
     sets: none,
-    chunks: none,
+    ids: none,
     data: none,
     leases: none,
     leaseRefs: none,
@@ -44,7 +52,7 @@ export function describeStore(name: string, tempDir: () => string, open: OpenSto
       expect(snapshot).toEqual({
         meta: null,
         sets: [],
-        chunks: [],
+        ids: idColumnsOf([]),
         data: [],
         leases: [],
         leaseRefs: [],
@@ -57,7 +65,12 @@ export function describeStore(name: string, tempDir: () => string, open: OpenSto
       const dir = tempDir();
       let store = open(dir);
       await store.load();
-      const records = new Uint8Array(32).map((_, i) => i);
+      const ids: IdRow[] = [
+        { id: 0, sid: 0, refs: 1, freePending: false, spid: null },
+        { id: 1, sid: 0, refs: 3, freePending: false, spid: 0 },
+        { id: 200, sid: 4, refs: 2, freePending: true, spid: 0xfffffffe },
+        { id: 0xfffffffe, sid: 1, refs: 0x7fffffff, freePending: false, spid: 9 },
+      ];
       await store.commit(
         batch({
           meta: { capacity: 4096, nextSeq: 3, systemSid: 1 },
@@ -69,7 +82,7 @@ export function describeStore(name: string, tempDir: () => string, open: OpenSto
             ],
             remove: [],
           },
-          chunks: { upsert: [{ chunk: 0, records }], remove: [] },
+          ids: { upsert: [ids[3], ids[1], ids[2], ids[0]], remove: [] },
           data: { upsert: [{ id: 1, json: '{"a":[1,2]}' }], remove: [] },
           leases: { upsert: [{ lease: 'L'.repeat(22), sid: null, ttlMs: 5000 }], remove: [] },
           leaseRefs: { upsert: [{ lease: 'L'.repeat(22), id: 1, count: 2 }], remove: [] },
@@ -85,9 +98,7 @@ export function describeStore(name: string, tempDir: () => string, open: OpenSto
         { sid: 1, owner: null, quota: 5, dying: false, secretHash: Array.from(hash(2)) },
         { sid: 4, owner: 'vm-b', quota: 2, dying: true, secretHash: Array.from(hash(3)) },
       ]);
-      expect(snapshot.chunks.map((c) => ({ chunk: c.chunk, records: Array.from(c.records) }))).toEqual([
-        { chunk: 0, records: Array.from(records) },
-      ]);
+      expect(idRowsOf(snapshot.ids)).toEqual(ids);
       expect(snapshot.data).toEqual([{ id: 1, json: '{"a":[1,2]}' }]);
       expect(snapshot.leases).toEqual([{ lease: 'L'.repeat(22), sid: null, ttlMs: 5000 }]);
       expect(snapshot.leaseRefs).toEqual([{ lease: 'L'.repeat(22), id: 1, count: 2 }]);
@@ -104,7 +115,13 @@ export function describeStore(name: string, tempDir: () => string, open: OpenSto
       await store.commit(
         batch({
           sets: { upsert: [{ sid: 0, owner: 'x', quota: 1, dying: false, secretHash: hash(1) }], remove: [] },
-          chunks: { upsert: [{ chunk: 3, records: new Uint8Array(16) }], remove: [] },
+          ids: {
+            upsert: [
+              { id: 9, sid: 0, refs: 2, freePending: false, spid: null },
+              { id: 10, sid: 0, refs: 2, freePending: false, spid: 5 },
+            ],
+            remove: [],
+          },
           data: { upsert: [{ id: 9, json: '1' }], remove: [] },
           leases: { upsert: [{ lease, sid: 0, ttlMs: 1000 }], remove: [] },
           leaseRefs: {
@@ -119,7 +136,7 @@ export function describeStore(name: string, tempDir: () => string, open: OpenSto
       await store.commit(
         batch({
           sets: { upsert: [], remove: [0, 99] },
-          chunks: { upsert: [], remove: [3, 4] },
+          ids: { upsert: [], remove: [9, 10, 11, 4096] },
           data: { upsert: [], remove: [9, 10] },
           leases: { upsert: [], remove: [lease, 'B'.repeat(22)] },
         }),
@@ -127,14 +144,61 @@ export function describeStore(name: string, tempDir: () => string, open: OpenSto
       await store.close();
       store = open(dir);
       const snapshot = await store.load();
-      expect([snapshot.sets, snapshot.chunks, snapshot.data, snapshot.leases, snapshot.leaseRefs]).toEqual([
-        [],
-        [],
-        [],
-        [],
-        [],
-      ]);
+      expect([
+        snapshot.sets,
+        idRowsOf(snapshot.ids),
+        snapshot.data,
+        snapshot.leases,
+        snapshot.leaseRefs,
+      ]).toEqual([[], [], [], [], []]);
       await store.close();
+    });
+
+    it('keeps every ID as last written across many commits and reopens (seeded)', async () => {
+      const rng = random();
+      await withSeed(rng, async () => {
+        const dir = tempDir();
+        let store = open(dir);
+        await store.load();
+        // IDs spread over a few hundred values and a far one, so neighbours share whatever grouping the
+        // store uses (SQLite: 128 IDs per row) and some groups empty out again.
+        const pool = [...Array.from({ length: 400 }, (_, i) => i), 70_000, 0xfffffffe];
+        const model = new Map<number, IdRow>();
+        for (let round = 0; round < 30; round++) {
+          const upsert = new Map<number, IdRow>();
+          const remove = new Set<number>();
+          for (let i = rng.int(60); i > 0; i--) {
+            const id = rng.pick(pool);
+            if (rng.chance(0.35)) {
+              upsert.delete(id);
+              remove.add(id);
+            } else {
+              remove.delete(id);
+              const pending = rng.chance(0.2);
+              upsert.set(id, {
+                id,
+                sid: rng.int(5),
+                refs: 1 + rng.int(4),
+                freePending: pending,
+                spid: rng.chance(0.5) ? null : rng.int(1000),
+              });
+            }
+          }
+          for (const id of remove) model.delete(id);
+          for (const row of upsert.values()) model.set(row.id, row);
+          await store.commit(batch({ ids: { upsert: [...upsert.values()], remove: [...remove] } }));
+          if (rng.chance(0.3)) {
+            await store.close();
+            store = open(dir);
+            const ids = idRowsOf((await store.load()).ids);
+            expect(ids).toEqual([...model.values()].sort((a, b) => a.id - b.id));
+          }
+        }
+        await store.close();
+        store = open(dir);
+        expect(idRowsOf((await store.load()).ids)).toEqual([...model.values()].sort((a, b) => a.id - b.id));
+        await store.close();
+      });
     });
 
     it('applies nothing of a batch that fails part-way (a commit is atomic)', async () => {

@@ -1,18 +1,17 @@
 // Turns the tracker's dirty marks into a StoreBatch by reading the current state of each dirty item:
 // the core for IDs and sets, the lease table for leases. State, not operations, goes to the store.
 
-import type { IoasidSpace } from 'ioasid';
-import type { DataRow, LeaseRefRow, LeaseRow, SetRow, StoreBatch } from '../store/store.js';
+import { INVALID_IOASID, type IoasidSpace } from 'ioasid';
+import type { DataRow, IdRow, LeaseRefRow, LeaseRow, SetRow, StoreBatch } from '../store/store.js';
 import { type ChangeTracker, GONE } from './change-tracker.js';
 import type { Credentials } from './credentials.js';
-import type { IdImage } from './id-image.js';
 import type { LeaseTable } from './lease-table.js';
-import { isNotFound } from './rebuild.js';
 
 /** Where the batch builder reads current state from. */
 export interface BatchSources {
   readonly space: IoasidSpace;
-  readonly image: IdImage;
+  /** The IDs that have a stored data row (kept up to date here), so a removal is sent only for those. */
+  readonly withData: Set<number>;
   readonly credentials: Credentials;
   readonly leases: LeaseTable;
   readonly tracker: ChangeTracker;
@@ -22,50 +21,50 @@ export interface BatchSources {
 
 /** Builds the batch for everything the tracker marked, and clears the tracker. */
 export function buildBatch(src: BatchSources): StoreBatch {
-  const { space, image, tracker } = src;
+  const { space, withData, tracker } = src;
+  const idUpsert: IdRow[] = [];
+  const idRemove: number[] = [];
   const dataUpsert: DataRow[] = [];
   const dataRemove: number[] = [];
   for (const [id, hint] of tracker.ids) {
-    let live = false;
-    if (hint !== GONE) {
-      try {
-        const sid = space.findSid(id);
-        image.put(id, sid, space.refCount(id), space.state(id) === 'free-pending', space.spidOf(id));
-        live = true;
-        const data = space.find(-1, id);
-        if (data !== null && data !== undefined) {
-          dataUpsert.push({ id, json: JSON.stringify(data) });
-          image.setHasData(id, true);
-        } else if (image.hasData(id)) {
-          dataRemove.push(id);
-          image.setHasData(id, false);
-        }
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
+    const info = hint === GONE ? undefined : space.idInfo(id);
+    const live = info !== undefined;
+    if (info !== undefined) {
+      idUpsert.push({
+        id,
+        sid: info.sid,
+        refs: info.refs,
+        freePending: info.state === 'free-pending',
+        spid: info.spid === INVALID_IOASID ? null : info.spid,
+      });
+      if (info.data !== null && info.data !== undefined) {
+        dataUpsert.push({ id, json: JSON.stringify(info.data) });
+        withData.add(id);
+      } else if (withData.delete(id)) {
+        dataRemove.push(id);
       }
     }
     if (!live) {
-      if (image.hasData(id)) dataRemove.push(id);
-      image.clear(id);
+      if (withData.delete(id)) dataRemove.push(id);
+      idRemove.push(id);
     }
   }
 
   const setUpsert: SetRow[] = [];
   const setRemove: number[] = [];
   for (const sid of tracker.sets) {
-    try {
-      const set = space.getSet(sid);
-      setUpsert.push({
-        sid,
-        owner: typeof set.token === 'string' ? set.token : null,
-        quota: set.quota,
-        dying: set.dying,
-        secretHash: src.credentials.hashOf(sid),
-      });
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
+    const set = space.setInfo(sid);
+    if (set === undefined) {
       setRemove.push(sid);
+      continue;
     }
+    setUpsert.push({
+      sid,
+      owner: typeof set.token === 'string' ? set.token : null,
+      quota: set.quota,
+      dying: set.dying,
+      secretHash: src.credentials.hashOf(sid),
+    });
   }
 
   const leaseUpsert: LeaseRow[] = [];
@@ -90,7 +89,7 @@ export function buildBatch(src: BatchSources): StoreBatch {
   const batch: StoreBatch = {
     meta: { capacity: space.capacity, nextSeq: tracker.nextSeq, systemSid: space.systemSid },
     sets: { upsert: setUpsert, remove: setRemove },
-    chunks: image.takeDirty(),
+    ids: { upsert: idUpsert, remove: idRemove },
     data: { upsert: dataUpsert, remove: dataRemove },
     leases: { upsert: leaseUpsert, remove: leaseRemove },
     leaseRefs: { upsert: refUpsert, remove: refRemove },
@@ -110,8 +109,8 @@ export function countRows(batch: StoreBatch): number {
     1 +
     batch.sets.upsert.length +
     batch.sets.remove.length +
-    batch.chunks.upsert.length +
-    batch.chunks.remove.length +
+    batch.ids.upsert.length +
+    batch.ids.remove.length +
     batch.data.upsert.length +
     batch.data.remove.length +
     batch.leases.upsert.length +

@@ -18,7 +18,6 @@ import { CommitQueue } from './commit-queue.js';
 import { Credentials, type Principal } from './credentials.js';
 import { type EngineLog, type EngineOptions, SILENT_LOG } from './engine-options.js';
 import { EventHub } from './event-hub.js';
-import { IdImage } from './id-image.js';
 import { LeaseOperations } from './lease-operations.js';
 import { type Lease, LeaseTable } from './lease-table.js';
 import {
@@ -51,7 +50,8 @@ export class Engine {
   readonly #space: IoasidSpace;
   readonly #store: Store;
   readonly #tracker: ChangeTracker;
-  readonly #image: IdImage;
+  /** The IDs that have a stored data row (see BatchSources.withData). */
+  readonly #withData = new Set<number>();
   readonly #credentials: Credentials;
   readonly #leases: LeaseTable;
   readonly #leaseOps: LeaseOperations;
@@ -75,11 +75,10 @@ export class Engine {
       DEFAULT_MAX_LEASES_PER_SET,
     );
     const maxAdminLeases = limitOption('maxAdminLeases', options.maxAdminLeases, DEFAULT_MAX_ADMIN_LEASES);
-    this.#image = new IdImage();
     this.#credentials = new Credentials(options.adminToken);
     this.#leases = new LeaseTable((lease) => this.#expire(lease));
     const { space, nextSeq } = rebuild(snapshot, {
-      image: this.#image,
+      withData: this.#withData,
       credentials: this.#credentials,
       leases: this.#leases,
       onNotifierError: (error) => this.#log.error({ err: error }, 'event recording failed'),
@@ -523,7 +522,7 @@ export class Engine {
   #build(): StoreBatch {
     return buildBatch({
       space: this.#space,
-      image: this.#image,
+      withData: this.#withData,
       credentials: this.#credentials,
       leases: this.#leases,
       tracker: this.#tracker,

@@ -1,15 +1,15 @@
 // Rebuilds the exact core state from a store snapshot, before the server's notifier is registered,
 // so the replay emits no events: sets with their original set IDs, IDs, spids, references, free-pending.
 
-import { INVALID_IOASID, IoasidSpace, isIoasidError } from 'ioasid';
+import { INVALID_IOASID, IoasidSpace } from 'ioasid';
 import type { StoreSnapshot } from '../store/store.js';
 import type { Credentials } from './credentials.js';
-import type { IdImage } from './id-image.js';
 import type { LeaseTable } from './lease-table.js';
 
 /** The parts of the engine the snapshot is loaded into. */
 export interface RebuildTargets {
-  readonly image: IdImage;
+  /** Filled with the IDs that have a stored data row. */
+  readonly withData: Set<number>;
   readonly credentials: Credentials;
   readonly leases: LeaseTable;
   readonly onNotifierError: (error: unknown) => void;
@@ -41,7 +41,7 @@ export class DamagedStoreError extends Error {
  * @throws DamagedStoreError when the snapshot is inconsistent
  */
 export function rebuild(snapshot: StoreSnapshot, targets: RebuildTargets): Rebuilt {
-  const { image, credentials, leases } = targets;
+  const { withData, credentials, leases } = targets;
   const space = new IoasidSpace({ onNotifierError: (error) => targets.onNotifierError(error) });
   const meta = snapshot.meta;
   if (meta === null) return { space, nextSeq: 1 };
@@ -49,7 +49,7 @@ export function rebuild(snapshot: StoreSnapshot, targets: RebuildTargets): Rebui
     new DamagedStoreError(`${what} failed (${error instanceof Error ? error.message : String(error)})`);
   if (meta.capacity > 0) space.installCapacity(meta.capacity);
 
-  for (const row of snapshot.chunks) image.loadRow(row);
+  const ids = snapshot.ids;
   const data = new Map<number, string>();
   for (const row of snapshot.data) data.set(row.id, row.json);
 
@@ -80,16 +80,16 @@ export function rebuild(snapshot: StoreSnapshot, targets: RebuildTargets): Rebui
     } catch (error) {
       throw damaged(`restoring ID ${id} of set ${sid}`, error);
     }
-    if (json !== undefined) image.setHasData(id, true);
+    if (json !== undefined) withData.add(id);
   };
 
   // The IDs of dying sets, collected in one pass: [id, refs, pending, spid] each.
   const dying = new Map<number, [number, number, boolean, number][]>();
   for (const set of snapshot.sets) if (set.dying) dying.set(set.sid, []);
   if (dying.size > 0) {
-    image.visit((id, sid, refs, pending, spid) => {
-      dying.get(sid)?.push([id, refs, pending, spid]);
-    });
+    for (let i = 0; i < ids.id.length; i++) {
+      dying.get(ids.sid[i])?.push([ids.id[i], ids.refs[i], ids.freePending[i] === 1, ids.spid[i]]);
+    }
   }
 
   // Every set ID up to the highest one is first held by an empty placeholder set. Each real set then
@@ -131,9 +131,10 @@ export function rebuild(snapshot: StoreSnapshot, targets: RebuildTargets): Rebui
     space.freeSet(set.sid, true);
   }
   for (const set of snapshot.sets) if (!set.dying) create(set);
-  image.visit((id, sid, refs, pending, spid) => {
-    if (!dying.has(sid)) restore(id, sid, refs, pending, spid);
-  });
+  for (let i = 0; i < ids.id.length; i++) {
+    const sid = ids.sid[i];
+    if (!dying.has(sid)) restore(ids.id[i], sid, ids.refs[i], ids.freePending[i] === 1, ids.spid[i]);
+  }
   for (const sid of placeholders) space.freeSet(sid, true);
   if (meta.systemSid !== space.systemSid) {
     throw new DamagedStoreError(
@@ -144,9 +145,4 @@ export function rebuild(snapshot: StoreSnapshot, targets: RebuildTargets): Rebui
     throw new DamagedStoreError(`leases hold references on ${leaseRefs.size} IDs that are not allocated`);
   }
   return { space, nextSeq: meta.nextSeq };
-}
-
-/** True when `error` is the core's ENOENT (used by callers probing whether something still exists). */
-export function isNotFound(error: unknown): boolean {
-  return isIoasidError(error) && error.code === 'ENOENT';
 }

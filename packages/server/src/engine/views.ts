@@ -53,7 +53,10 @@ export interface CommitInfo {
   /** Requests whose replies waited for this batch. */
   readonly requests: number;
   readonly events: number;
-  /** State rows written or deleted (events not counted). */
+  /**
+   * State rows handed to the store, written or deleted: one per changed ID, set, data, lease or
+   * reference, plus the meta row (events not counted).
+   */
   readonly rows: number;
   readonly seconds: number;
 }

@@ -1,5 +1,6 @@
-// The store layer's public surface: the interface and the SQLite implementations.
+// The store layer's public surface: the interface, its ID forms and the SQLite implementation.
 
+export { idColumnsOf, idRowsOf, NO_SPID_COLUMN } from './id-columns.js';
 export { SQLITE_FILE, type SqliteStoreOptions } from './sqlite-database.js';
 export { SqliteStore } from './sqlite-store.js';
 export type * from './store.js';

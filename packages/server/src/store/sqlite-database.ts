@@ -6,11 +6,13 @@ import { mkdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { decodeBlock, encodeBlock } from './event-block.js';
+import type { ChunkRow } from './sqlite-chunk-codec.js';
+import { decodeBlock, encodeBlock } from './sqlite-event-block.js';
+import { SqliteIdImage } from './sqlite-id-image.js';
 import { type DataDirLock, lockDataDir } from './sqlite-lock.js';
 import { EVENTS_PER_BLOCK, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema.js';
 import type {
-  ChunkRow,
+  Changes,
   CommitReceipt,
   DataRow,
   EventRecord,
@@ -61,7 +63,10 @@ export class SqliteDatabase {
   /** The stored next sequence number: a batch's first event must have it. */
   #nextSeq = 1;
   readonly #stmt: ReturnType<typeof prepare>;
-  readonly #commitTx: (batch: StoreBatch) => boolean;
+  readonly #commitTx: (batch: StoreBatch, chunks: Changes<ChunkRow, number>) => boolean;
+  /** The stored ID chunks, to re-encode the chunks a batch changes (filled by `load`). */
+  readonly #image = new SqliteIdImage();
+  #loaded = false;
   readonly #lock: DataDirLock;
   readonly #checkpointer: WalCheckpointer;
   /** When the writer last finished a checkpoint (performance.now()). */
@@ -76,7 +81,9 @@ export class SqliteDatabase {
     this.#path = path;
     this.#lock = lock;
     this.#stmt = prepare(db);
-    this.#commitTx = db.transaction((batch: StoreBatch) => this.#write(batch));
+    this.#commitTx = db.transaction((batch: StoreBatch, chunks: Changes<ChunkRow, number>) =>
+      this.#write(batch, chunks),
+    );
     this.#checkpointer = startCheckpointer(path, require.resolve('better-sqlite3'), (message) => {
       // A failed checkpoint loses nothing (the WAL keeps the frames); it is retried at the next interval.
       this.#checkpointFailed(message);
@@ -133,7 +140,11 @@ export class SqliteDatabase {
     return { logBytes, upkeepFailures: this.#checkpointFailures };
   }
 
-  /** Reads the whole state. Rows are read raw (arrays), and IDs come packed, to keep restarts fast. */
+  /**
+   * Reads the whole state. Rows are read raw (arrays), and IDs come packed 128 to a row and are decoded
+   * into columns, to keep restarts fast.
+   * @throws Error when a stored ID chunk is damaged
+   */
   load(): StoreSnapshot {
     const s = this.#stmt;
     const metaRow = s.loadMeta.get() as Row | undefined;
@@ -148,10 +159,9 @@ export class SqliteDatabase {
       dying: r[3] === 1,
       secretHash: r[4] as Uint8Array,
     }));
-    const chunks: ChunkRow[] = (s.loadChunks.all() as Row[]).map((r) => ({
-      chunk: r[0] as number,
-      records: r[1] as Uint8Array,
-    }));
+    const ids = this.#image.load(
+      (s.loadChunks.all() as Row[]).map((r) => ({ chunk: r[0] as number, records: r[1] as Uint8Array })),
+    );
     const data: DataRow[] = (s.loadData.all() as Row[]).map((r) => ({
       id: r[0] as number,
       json: r[1] as string,
@@ -168,15 +178,22 @@ export class SqliteDatabase {
     }));
     this.#nextSeq = meta === null ? 1 : meta.nextSeq;
     this.#oldestSeq = this.#readOldest(this.#nextSeq);
-    return { meta, sets, chunks, data, leases, leaseRefs, oldestSeq: this.#oldestSeq };
+    this.#loaded = true;
+    return { meta, sets, ids, data, leases, leaseRefs, oldestSeq: this.#oldestSeq };
   }
 
   /**
-   * Writes the batch in one transaction; it is on disk (the WAL fsync'd) when this returns.
-   * @throws Error when the transaction fails; nothing of it was written
+   * Writes the batch in one transaction; it is on disk (the WAL fsync'd) when this returns. Its IDs go
+   * into the in-memory chunk image first, and the chunks they changed are written whole.
+   * @throws Error when the transaction fails (nothing of it was written, and the image is ahead of the
+   * file: the caller must stop), or when `load` was not called first
    */
   commit(batch: StoreBatch): CommitReceipt {
-    const trimmed = this.#commitTx(batch);
+    if (!this.#loaded) {
+      throw new Error('the SQLite store was committed to before load(); nothing was written');
+    }
+    this.#image.apply(batch.ids);
+    const trimmed = this.#commitTx(batch, this.#image.takeDirty());
     this.#nextSeq = batch.meta.nextSeq;
     if (trimmed) this.#oldestSeq = this.#readOldest(batch.meta.nextSeq);
     else if (batch.events.length > 0 && this.#oldestSeq >= batch.events[0].seq) {
@@ -230,14 +247,14 @@ export class SqliteDatabase {
   }
 
   /** Applies a batch inside the transaction; returns true when retention deleted event blocks. */
-  #write(batch: StoreBatch): boolean {
+  #write(batch: StoreBatch, chunks: Changes<ChunkRow, number>): boolean {
     const s = this.#stmt;
     const m = batch.meta;
     s.putMeta.run(m.capacity, m.nextSeq, m.systemSid);
     for (const sid of batch.sets.remove) s.delSet.run(sid);
     for (const r of batch.sets.upsert) s.putSet.run(r.sid, r.owner, r.quota, r.dying ? 1 : 0, r.secretHash);
-    for (const chunk of batch.chunks.remove) s.delChunk.run(chunk);
-    for (const r of batch.chunks.upsert) s.putChunk.run(r.chunk, r.records);
+    for (const chunk of chunks.remove) s.delChunk.run(chunk);
+    for (const r of chunks.upsert) s.putChunk.run(r.chunk, r.records);
     for (const id of batch.data.remove) s.delData.run(id);
     for (const r of batch.data.upsert) s.putData.run(r.id, r.json);
     for (const lease of batch.leases.remove) {

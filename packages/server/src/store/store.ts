@@ -1,5 +1,5 @@
-// The Store interface: where the server persists the allocator's state and its event log.
-// The SQLite store implements it today; a PostgreSQL store shared by several instances can implement it next.
+// The Store interface: where the server persists the allocator's state and its event log, in the engine's
+// terms (rows of IDs, sets, leases); each store keeps its own layout (SQLite packs IDs, PostgreSQL next).
 
 /** The single metadata row. */
 export interface MetaRow {
@@ -24,13 +24,33 @@ export interface SetRow {
 }
 
 /**
- * The allocated IDs of one chunk of 128 consecutive IDs (`chunk = id >>> 7`), packed as 16-byte
- * little-endian records `[id u32, sid u32, refs u32 (bit 31: free-pending), spid u32 (0xFFFFFFFF: none)]`
- * in ascending ID order. Packing keeps a restart with 2^20 IDs to a few thousand rows (see chunk-codec.ts).
+ * One allocated ID as stored (its data, if any, is a `DataRow`). A store keeps these in any layout; the
+ * engine only ever hands it whole rows and reads them back as `IdColumns`.
  */
-export interface ChunkRow {
-  readonly chunk: number;
-  readonly records: Uint8Array;
+export interface IdRow {
+  readonly id: number;
+  /** The set the ID belongs to. */
+  readonly sid: number;
+  /** References held (the owner's included until the ID is freed). */
+  readonly refs: number;
+  /** True once the ID was freed while references were still held (it is released with the last one). */
+  readonly freePending: boolean;
+  /** The guest ID (spid) mapped to the ID, or null when none is. */
+  readonly spid: number | null;
+}
+
+/**
+ * Every stored ID, one per index of the arrays (all the same length), ascending by ID. Columns rather
+ * than one object per ID so that a restart with 2^20 IDs does not create a million objects.
+ */
+export interface IdColumns {
+  readonly id: Uint32Array;
+  readonly sid: Uint32Array;
+  readonly refs: Uint32Array;
+  /** 1 for a free-pending ID, 0 otherwise. */
+  readonly freePending: Uint8Array;
+  /** The spid, or 0xFFFFFFFF (the core's INVALID_IOASID) when none is mapped. */
+  readonly spid: Uint32Array;
 }
 
 /** The private data of one ID, as JSON text (only IDs that have data have a row). */
@@ -77,7 +97,8 @@ export interface Changes<Row, Key> {
 export interface StoreBatch {
   readonly meta: MetaRow;
   readonly sets: Changes<SetRow, number>;
-  readonly chunks: Changes<ChunkRow, number>;
+  /** IDs allocated or changed (upsert) and released (remove, by ID). */
+  readonly ids: Changes<IdRow, number>;
   readonly data: Changes<DataRow, number>;
   readonly leases: Changes<LeaseRow, string>;
   readonly leaseRefs: Changes<LeaseRefRow, { readonly lease: string; readonly id: number }>;
@@ -98,7 +119,8 @@ export interface StoreSnapshot {
   /** Null for an empty (new) store. */
   readonly meta: MetaRow | null;
   readonly sets: SetRow[];
-  readonly chunks: ChunkRow[];
+  /** Every allocated ID. */
+  readonly ids: IdColumns;
   readonly data: DataRow[];
   readonly leases: LeaseRow[];
   readonly leaseRefs: LeaseRefRow[];

@@ -1,13 +1,13 @@
-// Runs `ioasid serve` (the built CLI) as a child process, the way an operator does, and waits for its
-// "listening on" line; used by the CLI tests and the crash test.
+// Runs `ioasid-server` (the server package's own command, built) as a child process, the way an operator
+// does, and waits for its "listening on" line; used by the serve, shutdown and crash tests.
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/** Path of the built CLI entry. */
-export const CLI = fileURLToPath(new URL('../../../cli/dist/main.js', import.meta.url));
+/** Path of the built `ioasid-server` entry. */
+export const SERVER_BIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
-/** A running `ioasid serve`. */
+/** A running `ioasid-server`. */
 export interface ServeProcess {
   readonly child: ChildProcess;
   /** Base URL from the "listening on" line. */
@@ -36,7 +36,7 @@ export function killAll(): void {
 }
 
 function run(args: string[], env: Record<string, string | undefined>) {
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const child = spawn(process.execPath, [SERVER_BIN, ...args], {
     env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -56,12 +56,12 @@ function run(args: string[], env: Record<string, string | undefined>) {
   return { child, exited, out: () => out, err: () => err };
 }
 
-/** Starts `ioasid serve ARGS` and resolves once it listens. @throws when it exits first or takes over 30 s */
+/** Starts `ioasid-server ARGS` and resolves once it listens. @throws when it exits first or takes over 30 s */
 export async function spawnServe(
   args: string[],
   env: Record<string, string | undefined> = {},
 ): Promise<ServeProcess> {
-  const p = run(['serve', ...args], env);
+  const p = run(args, env);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`no "listening on" line after 30 s:\n${p.out()}\n${p.err()}`)),
@@ -77,14 +77,17 @@ export async function spawnServe(
     p.child.stdout?.on('data', check);
     p.exited.then(({ code, signal }) => {
       clearTimeout(timer);
-      reject(new Error(`ioasid serve exited (${code ?? signal}) before listening:\n${p.out()}\n${p.err()}`));
+      reject(new Error(`ioasid-server exited (${code ?? signal}) before listening:\n${p.out()}\n${p.err()}`));
     });
   });
   return { child: p.child, url, stdout: p.out, stderr: p.err, exited: p.exited };
 }
 
-/** Runs the CLI with ARGS to completion (for commands expected to fail). */
-export async function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<Failed> {
+/** Runs `ioasid-server ARGS` to completion (for runs expected to fail). */
+export async function runServer(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<Failed> {
   const p = run(args, env);
   const { code } = await p.exited;
   return { code, stdout: p.out(), stderr: p.err() };

@@ -1,5 +1,5 @@
-// The stored form of a run of consecutive events: a JSON array of `[type, id, sid, spid, data]` tuples
-// whose sequence numbers follow from the block's first one. Half the bytes of the client-facing form.
+// The SQLite store's form of a run of consecutive events (one event_blocks row): a JSON array of
+// `[type, id, sid, spid, data]` tuples numbered from the block's first one. Half the client-facing bytes.
 
 import type { EventRecord } from './store.js';
 
