@@ -4,18 +4,12 @@
 
 import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createConnection, createServer, type Server, type Socket } from 'node:net';
+import type { EventView } from '@ioasid/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Running, run, start } from './support/cli.js';
 import { ADMIN_TOKEN, type CliTestServer, startCliTestServer } from './support/server.js';
 
-interface EventJson {
-  seq: number;
-  type: string;
-  id: number | null;
-  sid: number | null;
-  spid: number | null;
-  data: unknown;
-}
+type EventJson = EventView;
 
 let server: CliTestServer;
 const watches: Running[] = [];

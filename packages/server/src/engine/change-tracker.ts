@@ -1,6 +1,8 @@
 // What changed since the last commit: dirty IDs, sets, leases, lease references and new events.
 // Operations only mark things dirty; the batch builder reads their current state when the batch commits.
 
+import type { EventRecord } from '../store/store.js';
+
 /** The ID may be allocated: read its state from the core at commit time. */
 export const PROBE = 0;
 /** The ID is known to be released: no need to ask the core. */
@@ -8,15 +10,8 @@ export const GONE = 1;
 /** How much the tracker knows about a dirty ID. */
 export type IdHint = typeof PROBE | typeof GONE;
 
-/** An event that has its sequence number but is not committed yet. */
-export interface PendingEvent {
-  readonly seq: number;
-  readonly type: string;
-  readonly id: number | null;
-  readonly sid: number | null;
-  readonly spid: number | null;
-  readonly data: unknown;
-}
+/** An event that has its sequence number but is not committed yet: the store's event record. */
+export type PendingEvent = EventRecord;
 
 /** A point to roll back to (see `rollback`). */
 export interface TrackerMark {

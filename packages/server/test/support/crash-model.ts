@@ -3,6 +3,8 @@
 // and the state after it, so the load checks every answer and a restart's verification can tell "the
 // operation in doubt was applied" from "it was not" (and from anything else, which is a failure).
 
+import type { EventRecord } from '@ioasid/server';
+
 /** An ID the client owns (allocated in its set), as far as it knows. */
 export interface Held {
   data: unknown;
@@ -169,14 +171,7 @@ export interface Folded {
 }
 
 /** A server event as the stream sends it. */
-export interface LogEvent {
-  seq: number;
-  type: string;
-  id: number | null;
-  sid: number | null;
-  spid: number | null;
-  data: unknown;
-}
+export type LogEvent = EventRecord;
 
 /**
  * Folds the event log into the IDs it describes, checking each event against the state before it.
