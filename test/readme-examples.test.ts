@@ -6,13 +6,15 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const run = promisify(execFile);
+/** tsx's loader by its path, so a scratch file runs from any working directory. */
+const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
 /** A fenced code block of the README: its language and its text. */
 interface Block {
@@ -39,7 +41,7 @@ function withAssertions(code: string): { code: string; assertions: number } {
     const m = /^(\s*)(.+?);\s*\/\/ -> (.+)$/.exec(line);
     if (m === null) return line;
     const [, indent, expression, expected] = m;
-    if (!/^[\w.]+\(/.test(expression) || /^[\w.]+\s*=/.test(expression)) return line;
+    if (!/^(await )?[\w.]+\(/.test(expression) || /^[\w.]+\s*=/.test(expression)) return line;
     assertions++;
     const value = expected.replace(/\s*\(.*\)\s*$/, '');
     return `${indent}__readmeAssert.deepStrictEqual(${expression}, ${value}, ${JSON.stringify(line.trim())});`;
@@ -66,7 +68,7 @@ describe('the README library example', () => {
       const { code, assertions } = withAssertions(block.code);
       const file = join(SCRATCH, `library-${i}.mts`);
       writeFileSync(file, code);
-      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', file], { cwd: ROOT });
+      const { stdout, stderr } = await run(process.execPath, ['--import', TSX, file], { cwd: ROOT });
       expect(stderr).toBe('');
       // The example prints the codes it catches; each printed line must be about a real outcome.
       if (/console\.log/.test(block.code)) expect(stdout.trim().length).toBeGreaterThan(0);
@@ -149,6 +151,28 @@ describe('the README service example', () => {
     expect(text).toMatch(/secret/i); // sets create shows the secret once
     expect(text).toMatch(/vm1/); // the set appears in the status table
     expect(text).toMatch(/"capacity":1048576/); // curl reads the capacity with the admin token
+  });
+
+  // After the commands: the quick start's `alloc 0` expects its own set to be set 0.
+  it('runs the client example as written against the same server, and its values hold', async () => {
+    const clientBlocks = blocks(README).filter(
+      (b) => b.lang === 'ts' && /from '@ioasid\/client'/.test(b.code),
+    );
+    expect(clientBlocks.length).toBeGreaterThan(0);
+    for (const [i, block] of clientBlocks.entries()) {
+      mkdirSync(SCRATCH, { recursive: true });
+      const { code, assertions } = withAssertions(block.code.replaceAll('http://127.0.0.1:7070', url));
+      expect(assertions).toBeGreaterThan(0);
+      const file = join(SCRATCH, `client-${i}.mts`);
+      writeFileSync(file, code);
+      const { stdout, stderr } = await run(process.execPath, ['--import', TSX, file], {
+        cwd: dir,
+        env: cleanEnv(),
+      });
+      expect(stderr).toBe('');
+      expect(stdout).toMatch(/^ENOSPC set-quota \{ sid: \d+, quota: 2, count: 2 \}$/m);
+      expect(stdout.match(/^\d+ alloc \d+$/gm)?.length).toBe(2);
+    }
   });
 });
 
