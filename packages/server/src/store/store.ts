@@ -7,7 +7,7 @@ export interface MetaRow {
   readonly capacity: number;
   /** Sequence number the next event gets (events are numbered from 1). */
   readonly nextSeq: number;
-  /** The system set's ID, or -1 while there is none. */
+  /** The system set's ID, or INVALID_IOASID_SET (-1) while there is none. */
   readonly systemSid: number;
 }
 
