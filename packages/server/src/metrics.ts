@@ -61,7 +61,12 @@ export class Metrics {
     });
     // Read at each scrape: the engine replaces its allocator when it returns to the committed state.
     gauge(this.registry, 'ioasid_capacity', 'Installed capacity (0: none)', () => engine.space.capacity);
-    gauge(this.registry, 'ioasid_available', 'Capacity not reserved by any set', () => engine.space.available);
+    gauge(
+      this.registry,
+      'ioasid_available',
+      'Capacity not reserved by any set',
+      () => engine.space.available,
+    );
     gauge(
       this.registry,
       'ioasid_ids_allocated',

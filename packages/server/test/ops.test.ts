@@ -82,7 +82,9 @@ describe('readiness after a failed commit', () => {
       }
       expect(status).toBe(200);
       expect((await admin.post('/v1/sets', { owner: 'kept', quota: 1 })).status).toBe(201);
-      expect(await (await fetch(`${own.url}/metrics`)).text()).toMatch(/^ioasid_store_degraded\{cause=""\} 0$/m);
+      expect(await (await fetch(`${own.url}/metrics`)).text()).toMatch(
+        /^ioasid_store_degraded\{cause=""\} 0$/m,
+      );
       expect(fatal).toEqual([]);
     } finally {
       await own.close();

@@ -56,7 +56,9 @@ export class Credentials {
     const buffer = Buffer.from(hash);
     const before = this.#previous === null ? undefined : this.#previous.#bySid.get(sid);
     const principal: Principal =
-      before !== undefined && before.hash.equals(buffer) ? before.principal : Object.freeze({ kind: 'set', sid });
+      before !== undefined && before.hash.equals(buffer)
+        ? before.principal
+        : Object.freeze({ kind: 'set', sid });
     this.#bySid.set(sid, { hash: buffer, principal });
     this.#byHash.set(buffer.toString('hex'), sid);
   }

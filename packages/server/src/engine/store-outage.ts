@@ -1,8 +1,8 @@
 // The engine's view of its store: ready, restoring (a commit failed and memory is ahead of the store) or
 // degraded (back at the committed state, writes refused), with the retries, backoff and log lines between.
 
-import { apiError } from '../server-reasons.js';
 import type { ApiError } from '../api-error.js';
+import { apiError } from '../server-reasons.js';
 import type { EngineLog } from './engine-options.js';
 
 /**
