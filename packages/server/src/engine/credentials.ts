@@ -55,10 +55,9 @@ export class Credentials {
     this.remove(sid);
     const buffer = Buffer.from(hash);
     const before = this.#previous === null ? undefined : this.#previous.#bySid.get(sid);
-    const principal: Principal =
-      before !== undefined && before.hash.equals(buffer)
-        ? before.principal
-        : Object.freeze({ kind: 'set', sid });
+    const principal: Principal = before?.hash.equals(buffer)
+      ? before.principal
+      : Object.freeze({ kind: 'set', sid });
     this.#bySid.set(sid, { hash: buffer, principal });
     this.#byHash.set(buffer.toString('hex'), sid);
   }

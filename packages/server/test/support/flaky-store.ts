@@ -1,10 +1,11 @@
-// A Store around the real SQLite store that fails on command: commits before they run, commits after
-// they ran (the engine cannot know they landed), loads; and can hold loads, to look inside a restore.
+// A Store around the real SQLite store that fails on command: commits before they run, inside the real
+// transaction (after the store took the batch into its memory), after they ran (the engine cannot know
+// they landed), loads; and can hold loads, to look inside a restore.
 
 import type { CommitReceipt, SqliteStore, Store, StoreBatch, StoreSnapshot } from '@ioasid/server';
 
 /** How the next commits fail. */
-export type CommitFault = 'none' | 'before' | 'after';
+export type CommitFault = 'none' | 'before' | 'inside' | 'after';
 
 /** An error the way SQLite reports a failed write. */
 export function ioError(message = 'disk I/O error (injected)'): Error {
@@ -56,6 +57,19 @@ export class FlakyStore implements Store {
     this.attempts.push({ at: performance.now(), batch });
     const fault = this.decide?.(batch) ?? this.fault;
     if (fault === 'before') throw ioError();
+    if (fault === 'inside' && batch.events.length > 0) {
+      // Events off the stored sequence make SQLite's transaction fail after the store applied the
+      // batch's IDs to its chunk image: a failure inside the store, nothing written.
+      const off = batch.events.map((e) => ({ ...e, seq: e.seq + 1_000_000 }));
+      await this.inner.commit({ ...batch, events: off }).then(
+        () => {
+          throw new Error('the SQLite store took events off its sequence');
+        },
+        () => {},
+      );
+      throw ioError('disk I/O error inside the transaction (injected)');
+    }
+    if (fault === 'inside') throw ioError();
     const receipt = await this.inner.commit(batch);
     this.committed.push(batch);
     if (fault === 'after') throw ioError('disk I/O error after the commit ran (injected)');
