@@ -258,13 +258,25 @@ export class SqliteDatabase {
     return out;
   }
 
-  /** Stops the checkpointer, checkpoints the whole WAL into the database file (synced), closes, unlocks. */
+  /**
+   * Stops the checkpointer, checkpoints the whole WAL into the database file (synced), closes, unlocks.
+   * A final checkpoint that fails (a full disk) loses nothing: the WAL keeps the frames and the next
+   * open reads them; it is reported like any failed checkpoint and the database is closed anyway.
+   */
   async close(): Promise<void> {
     if (!this.#db.open) return;
     await this.#checkpointer.stop();
-    this.#db.pragma('wal_checkpoint(TRUNCATE)');
-    this.#db.close();
-    this.#lock.release();
+    try {
+      this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (error) {
+      this.#lastReport = Number.NEGATIVE_INFINITY;
+      this.#checkpointFailed(String(error));
+    }
+    try {
+      this.#db.close();
+    } finally {
+      this.#lock.release();
+    }
   }
 
   /** Applies a batch inside the transaction; returns true when retention deleted event blocks. */
