@@ -54,7 +54,7 @@ async function waitFor<T>(what: string, ms: number, check: () => Promise<T | nul
 }
 
 describe('a full disk under a running server', () => {
-  it('keeps the server up: acknowledged IDs read back, the stream goes on, writes return once space is freed', async () => {
+  it('keeps the server up: acknowledged IDs read back, the stream goes on, a restart on the full disk starts degraded, writes return once space is freed', async () => {
     if (!ROOT) {
       throw new Error(
         'this test mounts a 4 MiB tmpfs as the data directory and needs root: run it as root (CI does), e.g. `sudo npx vitest run packages/server/test/disk-full.test.ts`',
