@@ -42,6 +42,8 @@ export class CommitQueue {
   #scheduled = false;
   #inflight = false;
   #failure: Error | null = null;
+  /** Every failure this queue rejected with (a chained per-request commit passes one on). */
+  readonly #issued = new WeakSet<Error>();
   #idle: (() => void)[] = [];
   /** Per-request mode: settles when the last issued commit (and all before it) completed. */
   #tail: Promise<void> = Promise.resolve();
@@ -127,7 +129,8 @@ export class CommitQueue {
         this.#hooks.committed(batch, receipt, requests, (performance.now() - started) / 1000);
       })
       .catch((error: unknown) => {
-        throw this.#fail(error);
+        // A commit chained after a failed one never ran: it rejects with that failure as it is.
+        throw this.#issued.has(error as Error) ? error : this.#fail(error);
       });
     this.#tail = done;
     return done;
@@ -167,7 +170,10 @@ export class CommitQueue {
 
   /** Records the first failure (until `resume`), rejects every waiter, and releases shutdown. */
   #fail(error: unknown, waiters: Waiter[] = []): Error {
-    if (this.#failure === null) this.#failure = this.#hooks.failed(error);
+    if (this.#failure === null) {
+      this.#failure = this.#hooks.failed(error);
+      this.#issued.add(this.#failure);
+    }
     this.#inflight = false;
     const failure = this.#failure;
     for (const waiter of [...waiters, ...this.#waiters.splice(0)]) waiter.reject(failure);
