@@ -40,6 +40,11 @@ import {
  * rule), marks what changed, and returns. The caller then awaits `durable()` before answering, so an
  * answer is only sent once the change is on disk. Events get their sequence numbers when they happen
  * and reach listeners when their batch is committed.
+ *
+ * When a commit fails, the engine does not stop: the waiting answers reject with EAGAIN
+ * `store-unavailable`, the allocator state is replaced by the one reloaded from the store (reads are
+ * refused until then), writes are refused up front and reads served until a probe commit succeeds
+ * (see `storeStatus` and store-outage.ts). Only a damaged store calls `onFatal`.
  */
 export class Engine {
   /** The allocator state; replaced whole when the engine returns to the committed state. */
