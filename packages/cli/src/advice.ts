@@ -88,7 +88,8 @@ const SERVER: Readonly<Record<string, CliAdvice>> = {
   'data-too-large': (v) => `send at most ${v.limit} bytes of JSON with --data`,
   'reserved-event-type': null,
   'invalid-last-event-id': null,
-  'store-failed': () => 'retry in a moment; the server log says why its store failed',
+  'store-unavailable': () =>
+    'retry later: the server takes writes again once its store recovers (`ioasid status` shows it); reads still work',
   'not-ready': () => 'retry in a moment',
   'invalid-field': () => 'check the command line against `ioasid help <command>`',
   'unknown-field': () => 'check that --url points at an ioasid server of this version',

@@ -12,7 +12,10 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 /** No server answered at the URL: connection refused, unknown host, timeout (sysexits EX_UNAVAILABLE). */
 export const EXIT_NO_SERVER = 69;
-/** `ioasid serve` only: a commit failed, memory and disk differ, restart it (sysexits EX_SOFTWARE). */
+/**
+ * `ioasid serve` only: the store, reloaded after a failed commit, is damaged; restore a backup (sysexits
+ * EX_SOFTWARE). A failed commit alone does not end the server: it refuses writes until its store recovers.
+ */
 export const EXIT_SERVE_FATAL = 70;
 /** Something answered at the URL, but not with the ioasid API's JSON (sysexits EX_PROTOCOL). */
 export const EXIT_BAD_ANSWER = 76;
@@ -54,7 +57,7 @@ export function exitCodeTable(): ExitCodeRow[] {
     {
       exit: EXIT_SERVE_FATAL,
       name: 'serve fatal',
-      meaning: '`ioasid serve` only: a commit failed; restart it',
+      meaning: '`ioasid serve` only: its store turned out damaged after a failed commit; restore a backup',
     },
     {
       exit: EXIT_BAD_ANSWER,

@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SqliteStore, type Store } from '@ioasid/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, okJson, run } from './support/cli.js';
 import { ADMIN_TOKEN, type CliTestServer, startCliTestServer } from './support/server.js';
@@ -44,6 +45,7 @@ describe('ioasid status', () => {
     await server.api('POST', `/v1/sets/${half.sid}/ioasids`, { min: 1, max: 100, count: 2 });
     await server.api('POST', `/v1/sets/${full.sid}/ioasids`, { min: 1, max: 100, count: 2 });
     const text = await ok(['status'], admin());
+    expect(text).toMatch(/^store: writable$/m);
     expect(text).toMatch(/capacity:\s+4096/);
     expect(text).toMatch(/available:\s+4090 /);
     expect(text).toMatch(/^\s*SID\s+OWNER\s+QUOTA\s+COUNT\s+DYING\s+USAGE$/m);
@@ -54,6 +56,7 @@ describe('ioasid status', () => {
       admin(),
     );
     expect(json).toEqual({
+      store: { ready: true, reason: null, cause: null, since: null },
       capacity: 4096,
       available: 4090,
       sets: expect.arrayContaining([
@@ -76,6 +79,67 @@ describe('ioasid status', () => {
   });
 });
 
+describe('ioasid status of a server whose store takes no writes', () => {
+  it('says since when and why writes are refused, still shows the committed state, and shows it writable again', async () => {
+    const dataDir = tempDir();
+    const inner = SqliteStore.open({ dataDir });
+    let full = false;
+    const diskFull = () => Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    const store: Store = {
+      load: () => inner.load(),
+      commit: (batch) => (full ? Promise.reject(diskFull()) : inner.commit(batch)),
+      readEvents: (after, limit) => inner.readEvents(after, limit),
+      close: () => inner.close(),
+      describeFailure: (error) => inner.describeFailure(error),
+    };
+    const degraded = await startCliTestServer(
+      { store, capacity: 64, storeRetry: { initialMs: 20, maxMs: 40 } },
+      dataDir,
+    );
+    try {
+      const env = { env: { IOASID_URL: degraded.url, IOASID_TOKEN: ADMIN_TOKEN } };
+      await degraded.api('POST', '/v1/sets', { owner: 'kept', quota: 8 });
+      full = true;
+      const lost = await degraded.api<{ error: { reason: string } }>('POST', '/v1/sets', {
+        owner: 'lost',
+        quota: 8,
+      });
+      expect([lost.status, lost.body.error.reason]).toEqual([503, 'store-unavailable']);
+      const cause = `the disk holding ${dataDir} is full`;
+      let text = '';
+      for (let i = 0; i < 100 && !/^store: unavailable/m.test(text); i++) {
+        const result = await run(['status'], env);
+        text = result.stdout;
+        if (!/^store: unavailable/m.test(text)) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const line = text.split('\n').find((l) => l.startsWith('store:')) ?? '';
+      expect(line).toMatch(
+        /^store: unavailable since \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \(.+\): writes are refused, reads are served$/,
+      );
+      expect(line).toContain(`(${cause})`);
+      expect(text).toMatch(/^\s*\d+\s+kept\s+8\s+0\s+no\b/m);
+      expect(text).not.toMatch(/\blost\b/);
+      const json = await okJson<{ store: unknown; sets: { owner: string }[] }>(['status'], env);
+      expect(json.store).toEqual({
+        ready: false,
+        reason: 'store-unavailable',
+        cause,
+        since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      });
+      expect(json.sets.map((s) => s.owner)).toEqual(['kept']);
+      full = false;
+      let after = '';
+      for (let i = 0; i < 100 && !/^store: writable$/m.test(after); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        after = await ok(['status'], env);
+      }
+      expect(after).toMatch(/^store: writable$/m);
+    } finally {
+      await degraded.close();
+    }
+  });
+});
+
 describe.concurrent('connection options', () => {
   it('finds ./data/admin.token in the working directory, as after `npm start`, or under IOASID_DATA_DIR', async ({
     expect,
@@ -85,6 +149,7 @@ describe.concurrent('connection options', () => {
     try {
       const url = { IOASID_URL: local.url };
       expect(await okJson(['status'], { cwd: root, env: url })).toEqual({
+        store: { ready: true, reason: null, cause: null, since: null },
         capacity: 77,
         available: 77,
         sets: [],

@@ -50,6 +50,20 @@ const path = (strings: TemplateStringsArray, ...values: Array<number | string>) 
     '',
   );
 
+/** What `readiness()` reports: whether the server takes writes, and if not why. */
+export interface Readiness {
+  /** True when `/readyz` answered 200. */
+  readonly ready: boolean;
+  /** The refusal's reason (`store-unavailable`, `not-ready`), null when ready. */
+  readonly reason: string | null;
+  /** Why the store takes no writes, in words ("the disk holding ./data is full"); null when not said. */
+  readonly cause: string | null;
+  /** Since when (ISO 8601); null when not said. */
+  readonly since: string | null;
+  /** The refusal's message, null when ready. */
+  readonly message: string | null;
+}
+
 /**
  * A client of one ioasid namespace. Every method sends one request (with failover) and resolves with the
  * answer's typed body. Every method takes `{ signal }` (combined with the timeout: an abort rejects with
@@ -299,9 +313,35 @@ export class IoasidClient {
     return this.#get('/healthz', options);
   }
 
-  /** `GET /readyz`: `{ status: 'ready' }`. @throws EAGAIN (503) while shutting down or when its store failed */
+  /**
+   * `GET /readyz`: `{ status: 'ready' }`. @throws EAGAIN (503) while shutting down (`not-ready`) or while
+   * its store takes no writes (`store-unavailable`, with `values.cause` and `values.since`)
+   */
   ready(options?: CallOptions): Promise<HealthView> {
     return this.#get('/readyz', options);
+  }
+
+  /**
+   * `GET /readyz` as a value: `{ ready: true }` with nulls, or `{ ready: false }` with the refusal's reason
+   * (`store-unavailable`: writes are refused, reads served; `not-ready`: shutting down), the cause in
+   * words and since when (ISO 8601) where the server says, and its message.
+   * @throws TransportError when no server answers; IoasidHttpError for any refusal other than EAGAIN
+   */
+  async readiness(options?: CallOptions): Promise<Readiness> {
+    try {
+      await this.ready(options);
+      return { ready: true, reason: null, cause: null, since: null, message: null };
+    } catch (error) {
+      if (!(error instanceof IoasidHttpError) || error.code !== 'EAGAIN') throw error;
+      const text = (value: unknown) => (typeof value === 'string' ? value : null);
+      return {
+        ready: false,
+        reason: error.reason,
+        cause: text(error.values.cause),
+        since: text(error.values.since),
+        message: error.message,
+      };
+    }
   }
 
   /** `GET /metrics`: the Prometheus text exposition. */

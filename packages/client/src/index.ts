@@ -13,7 +13,13 @@ export {
   MAX_IOASID,
 } from 'ioasid';
 export { BACKOFF_MAX_MS, BACKOFF_MIN_MS, Backoff, type BackoffOptions } from './backoff.js';
-export { type AllocRange, DEFAULT_TIMEOUT_MS, IoasidClient, type IoasidClientOptions } from './client.js';
+export {
+  type AllocRange,
+  DEFAULT_TIMEOUT_MS,
+  IoasidClient,
+  type IoasidClientOptions,
+  type Readiness,
+} from './client.js';
 export {
   errorFromBody,
   type FailedAttempt,

@@ -1,5 +1,6 @@
 // Prometheus metrics of one server: the namespace (capacity, per-set quota and usage), operations by
-// type and result with their latency, and group commits (requests and rows per batch, fsync time).
+// type and result with their latency, group commits (requests and rows per batch, fsync time) and the
+// store's availability.
 
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Engine } from './engine/engine.js';
@@ -58,11 +59,26 @@ export class Metrics {
       seconds.observe(info.seconds);
       if (info.events > 0) events.inc(info.events);
     });
-    const space = engine.space;
-    gauge(this.registry, 'ioasid_capacity', 'Installed capacity (0: none)', () => space.capacity);
-    gauge(this.registry, 'ioasid_available', 'Capacity not reserved by any set', () => space.available);
-    gauge(this.registry, 'ioasid_ids_allocated', 'IDs allocated, free-pending included', () => space.size);
-    gauge(this.registry, 'ioasid_sets', 'Existing sets, dying included', () => space.listSets().length);
+    // Read at each scrape: the engine replaces its allocator when it returns to the committed state.
+    gauge(this.registry, 'ioasid_capacity', 'Installed capacity (0: none)', () => engine.space.capacity);
+    gauge(
+      this.registry,
+      'ioasid_available',
+      'Capacity not reserved by any set',
+      () => engine.space.available,
+    );
+    gauge(
+      this.registry,
+      'ioasid_ids_allocated',
+      'IDs allocated, free-pending included',
+      () => engine.space.size,
+    );
+    gauge(
+      this.registry,
+      'ioasid_sets',
+      'Existing sets, dying included',
+      () => engine.space.listSets().length,
+    );
     gauge(this.registry, 'ioasid_leases', 'Live leases', () => engine.leaseCount);
     gauge(
       this.registry,
@@ -89,18 +105,19 @@ export class Metrics {
         },
       });
     }
+    storeStatusMetrics(this.registry, engine);
     perSet(
       this.registry,
       'ioasid_set_quota',
       'Quota of each set',
-      () => space.listSets(),
+      () => engine.space.listSets(),
       (set) => set.quota,
     );
     perSet(
       this.registry,
       'ioasid_set_count',
       'IDs held by each set',
-      () => space.listSets(),
+      () => engine.space.listSets(),
       (set) => set.count,
     );
   }
@@ -120,6 +137,46 @@ export class Metrics {
     counter.inc();
     bound.latency.observe(seconds);
   }
+}
+
+/**
+ * The store's availability: `ioasid_store_degraded{cause}` (1 with the cause while the store takes no
+ * writes, 0 with cause "" otherwise), failures and writes refused meanwhile.
+ */
+function storeStatusMetrics(registry: Registry, engine: Engine): void {
+  const registers = [registry];
+  new Gauge({
+    name: 'ioasid_store_degraded',
+    help: '1 while the store takes no writes (writes refused, reads served), with its cause; 0 when it does',
+    labelNames: ['cause'],
+    registers,
+    collect() {
+      this.reset();
+      const status = engine.storeStatus();
+      if (status.state === 'ready') this.set({ cause: '' }, 0);
+      else this.set({ cause: status.cause ?? 'unknown' }, 1);
+    },
+  });
+  new Counter({
+    name: 'ioasid_store_failures_total',
+    help: 'Failures of the store: failed commits, failed probes at start (the server then stays up, degraded)',
+    registers,
+    collect() {
+      this.reset();
+      const failures = engine.storeStatus().failures;
+      if (failures > 0) this.inc(failures);
+    },
+  });
+  new Counter({
+    name: 'ioasid_store_refused_writes_total',
+    help: 'Writes refused (503 store-unavailable) because the store took no writes',
+    registers,
+    collect() {
+      this.reset();
+      const refused = engine.storeStatus().refusedWrites;
+      if (refused > 0) this.inc(refused);
+    },
+  });
 }
 
 function gauge(registry: Registry, name: string, help: string, read: () => number): void {

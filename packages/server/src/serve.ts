@@ -16,13 +16,17 @@ export interface ServeContext {
   /** Writes a line to standard error. */
   err(line: string): void;
   onSignal(signal: 'SIGTERM' | 'SIGINT', handler: () => void): void;
-  /** Ends the process with `code` (after a signal, or a failed commit). */
+  /** Ends the process with `code` (after a signal, or a damaged store). */
   exit(code: number): void;
 }
 
 /** Exit code of a bad flag or variable, or of a server that could not start (data directory locked...). */
 export const EXIT_SERVE_FAILURE = 1;
-/** Exit code after a failed commit: memory and disk differ, restart the server (sysexits EX_SOFTWARE). */
+/**
+ * Exit code when the server cannot go on in its process: the store reloaded after a failed commit is
+ * damaged (sysexits EX_SOFTWARE). A failed commit alone does not end the process: the server refuses
+ * writes, serves reads and recovers by itself once its store takes writes again.
+ */
 export const EXIT_SERVE_FATAL = 70;
 
 /**
@@ -30,7 +34,7 @@ export const EXIT_SERVE_FATAL = 70;
  * handlers. Usage errors are printed by the parser; other failures as `PREFIX: message` in red, where
  * PREFIX is the first word of `name` (`ioasid serve` prints `ioasid: ...`, `ioasid-server` its name).
  * Once listening, the process ends only through `context.exit`: 0 after a graceful stop, 1 after a
- * second signal or a failed stop, EXIT_SERVE_FATAL (70) after a failed commit.
+ * second signal or a failed stop, EXIT_SERVE_FATAL (70) when the store turned out damaged.
  * @param name the command as the user typed it, for the usage line (`ioasid-server`, `ioasid serve`)
  * @returns null once the server listens; otherwise the exit code to end with (0 after `--help`,
  * EXIT_SERVE_FAILURE after a refused flag or variable, or when the server failed to start)
@@ -72,8 +76,8 @@ async function serve(raw: ServeOptions, context: ServeContext): Promise<void> {
     adminToken: context.env.IOASID_ADMIN_TOKEN,
     logger,
     onFatal: () => {
-      // Memory and disk differ now; only a restart (which rebuilds from disk) is safe. Every answer is
-      // 503 from here on; the short delay lets those already decided reach their clients.
+      // The store reloaded after a failed commit is damaged: nothing in this process can fix it. The
+      // short delay lets the answers already decided reach their clients.
       logger.flush();
       setTimeout(() => context.exit(EXIT_SERVE_FATAL), 200);
     },

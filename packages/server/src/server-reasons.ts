@@ -21,7 +21,7 @@ export interface ServerReasonValues {
   'data-too-large': { bytes: number; limit: number };
   'reserved-event-type': { type: string; reserved: string };
   'invalid-last-event-id': { value: string };
-  'store-failed': Record<string, never>;
+  'store-unavailable': { cause: string; since: string };
   'not-ready': Record<string, never>;
   'invalid-field': { field: string };
   'unknown-field': { field: string };
@@ -166,17 +166,18 @@ export const SERVER_REASONS: { readonly [R in ServerReason]: ServerReasonInfo<R>
     status: null,
     meaning: 'the Last-Event-ID header is not an event sequence number',
   },
-  'store-failed': {
+  'store-unavailable': {
     code: 'EAGAIN',
-    values: [],
+    values: ['cause', 'since'],
     status: null,
-    meaning: 'the store failed to commit; the change is not applied and the server stops',
+    meaning:
+      'the store takes no writes (cause: why, in words; since: ISO 8601): a change is not applied, reads are served',
   },
   'not-ready': {
     code: 'EAGAIN',
     values: [],
     status: null,
-    meaning: 'the server is shutting down or its store failed',
+    meaning: 'the server is shutting down',
   },
   'invalid-field': {
     code: 'EINVAL',

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { type AdminCredential, loadAdminToken } from './admin-token.js';
 import type { CommitMode } from './engine/commit-queue.js';
 import { Engine } from './engine/engine.js';
+import type { StoreRetryOptions } from './engine/store-outage.js';
 import { buildApp } from './http/app.js';
 import type { App } from './http/app-types.js';
 import { createLogger } from './logging.js';
@@ -47,9 +48,12 @@ export interface ServerConfig {
   readonly sseKeepAliveMs?: number;
   /** Another store than the SQLite one in `dataDir`; the server closes it. */
   readonly store?: Store;
+  /** How an unavailable store is retried (see EngineOptions.storeRetry). */
+  readonly storeRetry?: StoreRetryOptions;
   /**
-   * Called when a commit fails: memory and disk then differ and this process must stop (the CLI exits;
-   * a restart rebuilds from disk). The server stops answering mutations either way.
+   * Called when the server cannot go on in this process: the store reloaded after a failed commit is
+   * damaged (the CLI exits 70). A failed commit alone does not call it: the server refuses writes, serves
+   * reads and retries its store until it recovers.
    */
   readonly onFatal: (error: unknown) => void;
 }
@@ -84,8 +88,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     config.store ??
     SqliteStore.open({
       dataDir: config.dataDir,
-      onCheckpointError: (message) => {
-        if (logger) logger.warn({ err: message }, 'WAL checkpoint failed (nothing is lost; it is retried)');
+      onCheckpointError: (message, failures) => {
+        if (logger) {
+          logger.warn(
+            { err: message, failures },
+            `WAL checkpoint failed ${failures === 1 ? 'once' : `${failures} times`} since the last line (nothing is lost; it is retried; this line comes at most once a minute)`,
+          );
+        }
       },
     });
   let engine: Engine;
@@ -99,6 +108,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       maxLeasesPerSet: config.maxLeasesPerSet,
       maxAdminLeases: config.maxAdminLeases,
       commitMode: config.commitMode,
+      storeRetry: config.storeRetry,
       log: logger || undefined,
       onFatal: config.onFatal,
     });

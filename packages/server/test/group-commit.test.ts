@@ -1,5 +1,5 @@
 // Group commit: changes are applied at once, answers wait for the batch that holds them, one batch
-// serves many requests, per-request mode commits each alone, and a failed commit stops everything.
+// serves many requests, per-request mode commits each alone, and a failed commit takes its changes back.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,10 +58,20 @@ async function openGated(commitMode: CommitMode = 'group') {
     adminToken: 'admin-token-for-tests',
     capacity: 1000,
     commitMode,
+    storeRetry: { initialMs: 5, maxMs: 20 },
     onFatal: (error) => fatal.push(error),
   });
   store.batches.length = 0;
   return { engine, store, fatal, dir };
+}
+
+/** Resolves once `done()` is true (polling every 5 ms). @throws after 5 s */
+async function until(done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('condition not met within 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 /** Returns a function telling whether `promise` has settled yet. */
@@ -151,7 +161,7 @@ describe('group commit', () => {
     await engine.close();
   });
 
-  it('stops after a failed commit: onFatal is called and the waiting answer becomes EAGAIN', async () => {
+  it('answers the waiting request EAGAIN store-unavailable after a failed commit and takes its change back, without onFatal', async () => {
     const { engine, store, fatal } = await openGated();
     const set = engine.createSet(ADMIN, 'vm', 100);
     await engine.durable();
@@ -159,23 +169,34 @@ describe('group commit', () => {
     engine.alloc(ADMIN, set.sid, 0, 1000, null);
     await expect(engine.durable()).rejects.toMatchObject({
       code: 'EAGAIN',
-      message: expect.stringMatching(/not applied/),
+      reason: 'store-unavailable',
+      message: expect.stringMatching(/disk full \(simulated\)\), so it is not applied/),
     });
-    expect(fatal).toHaveLength(1);
-    expect(String(fatal[0])).toMatch(/disk full/);
-    expect(engine.stopped).toBe(true);
-    await expect(engine.durable()).rejects.toMatchObject({ code: 'EAGAIN' });
+    expect(fatal).toEqual([]);
+    expect(engine.stopped).toBe(false);
+    await until(() => engine.storeStatus().state !== 'restoring');
+    expect(engine.listIds(ADMIN, set.sid)).toEqual([]);
+    store.failNext = false;
+    await until(() => engine.storeStatus().state === 'ready');
+    expect(engine.alloc(ADMIN, set.sid, 0, 1000, null)).toBe(0);
+    await engine.durable();
     await engine.close();
   });
 
-  it('fails the waiting answers in per-request mode too', async () => {
+  it('fails the waiting answers in per-request mode too, and recovers', async () => {
     const { engine, store, fatal } = await openGated('per-request');
     const set = engine.createSet(ADMIN, 'vm', 100);
     await engine.durable();
     store.failNext = true;
     engine.alloc(ADMIN, set.sid, 0, 1000, null);
-    await expect(engine.durable()).rejects.toMatchObject({ code: 'EAGAIN' });
-    expect(fatal).toHaveLength(1);
+    await expect(engine.durable()).rejects.toMatchObject({ code: 'EAGAIN', reason: 'store-unavailable' });
+    expect(fatal).toEqual([]);
+    store.failNext = false;
+    await until(() => engine.storeStatus().state === 'ready');
+    expect(engine.listIds(ADMIN, set.sid)).toEqual([]);
+    engine.alloc(ADMIN, set.sid, 0, 1000, null);
+    await engine.durable();
+    expect(engine.listIds(ADMIN, set.sid)).toEqual([0]);
     await engine.close();
   });
 

@@ -28,7 +28,7 @@ describe('health', () => {
 });
 
 describe('readiness after a failed commit', () => {
-  it('answers 503 EAGAIN to the unwritten change and to /readyz, and calls onFatal, once the store fails', async () => {
+  it('answers 503 EAGAIN to the unwritten change and to /readyz with the cause while the store fails, and 200 again once it recovers', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ioasid-ops-'));
     const inner = SqliteStore.open({ dataDir: dir });
     let fail = false;
@@ -45,6 +45,7 @@ describe('readiness after a failed commit', () => {
       logger: false,
       adminToken: ADMIN_TOKEN,
       store,
+      storeRetry: { initialMs: 10, maxMs: 20 },
       onFatal: (e) => fatal.push(e),
     });
     try {
@@ -53,11 +54,38 @@ describe('readiness after a failed commit', () => {
       fail = true;
       // The mutation is not on disk: its answer is 503 EAGAIN, never a success.
       const lost = await admin.post('/v1/sets', { owner: 'lost', quota: 1 });
-      expect([lost.status, lost.body.error.code]).toEqual([503, 'EAGAIN']);
-      expect(String(fatal[0])).toMatch(/I\/O error/);
+      expect([lost.status, lost.body.error.code, lost.body.error.reason]).toEqual([
+        503,
+        'EAGAIN',
+        'store-unavailable',
+      ]);
+      expect(lost.body.error.values.cause).toMatch(/I\/O error \(simulated\)/);
       const ready = await fetch(`${own.url}/readyz`);
       expect(ready.status).toBe(503);
-      expect(((await ready.json()) as Loose).error.code).toBe('EAGAIN');
+      expect(((await ready.json()) as Loose).error).toMatchObject({
+        code: 'EAGAIN',
+        reason: 'store-unavailable',
+        values: { cause: expect.stringMatching(/I\/O error/) },
+      });
+      expect((await admin.get('/v1/sets')).body.sets).toEqual([]);
+      // Refused up front, before memory: counted, and the metrics name the cause.
+      expect((await admin.post('/v1/sets', { owner: 'refused', quota: 1 })).status).toBe(503);
+      const metrics = await (await fetch(`${own.url}/metrics`)).text();
+      expect(metrics).toMatch(/^ioasid_store_degraded\{cause="I\/O error \(simulated\)"\} 1$/m);
+      expect(metrics).toMatch(/^ioasid_store_failures_total [1-9]/m);
+      expect(metrics).toMatch(/^ioasid_store_refused_writes_total [1-9]/m);
+      fail = false;
+      let status = 503;
+      for (let i = 0; i < 200 && status !== 200; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        status = (await fetch(`${own.url}/readyz`)).status;
+      }
+      expect(status).toBe(200);
+      expect((await admin.post('/v1/sets', { owner: 'kept', quota: 1 })).status).toBe(201);
+      expect(await (await fetch(`${own.url}/metrics`)).text()).toMatch(
+        /^ioasid_store_degraded\{cause=""\} 0$/m,
+      );
+      expect(fatal).toEqual([]);
     } finally {
       await own.close();
       rmSync(dir, { recursive: true, force: true });

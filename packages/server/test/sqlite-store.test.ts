@@ -205,6 +205,56 @@ describe('SQLite store file', () => {
     await store.close();
   });
 
+  it('forgets the changes of a failed commit when loaded again: a later commit of the same chunk does not write them', async () => {
+    const dir = tempDir();
+    const store = SqliteStore.open({ dataDir: dir });
+    await store.load();
+    const row = (id: number) => ({ id, sid: 0, refs: 1, freePending: false, spid: null });
+    await store.commit(
+      emptyBatch({
+        meta: { capacity: 4096, nextSeq: 1, systemSid: -1 },
+        ids: { upsert: [row(1)], remove: [] },
+      }),
+    );
+    // Events that do not continue the stored sequence make the transaction fail after the chunk image
+    // took ID 2: nothing of it is written.
+    const event = { seq: 7, type: 'alloc', id: 2, sid: 0, spid: null, data: null };
+    await expect(
+      store.commit(
+        emptyBatch({
+          meta: { capacity: 4096, nextSeq: 8, systemSid: -1 },
+          ids: { upsert: [row(2)], remove: [] },
+          events: [event],
+        }),
+      ),
+    ).rejects.toThrow(/do not continue the stored sequence/);
+    const again = await store.load();
+    expect(Array.from(again.ids.id)).toEqual([1]);
+    await store.commit(emptyBatch({ ids: { upsert: [row(3)], remove: [] } }));
+    await store.close();
+    const reopened = SqliteStore.open({ dataDir: dir });
+    expect(Array.from((await reopened.load()).ids.id)).toEqual([1, 3]);
+    await reopened.close();
+  });
+
+  it('names disk full, I/O errors and read-only filesystems in words, with the data directory', () => {
+    const dir = tempDir();
+    const store = SqliteStore.open({ dataDir: dir });
+    const failure = (code: string) => Object.assign(new Error(`failed (${code})`), { code });
+    expect(store.describeFailure(failure('SQLITE_FULL'))).toBe(`the disk holding ${dir} is full`);
+    expect(store.describeFailure(failure('ENOSPC'))).toBe(`the disk holding ${dir} is full`);
+    expect(store.describeFailure(failure('SQLITE_IOERR_FSYNC'))).toMatch(
+      new RegExp(`^an I/O error on ${dir} \\(SQLITE_IOERR_FSYNC`),
+    );
+    expect(store.describeFailure(failure('EIO'))).toMatch(/^an I\/O error on /);
+    expect(store.describeFailure(failure('SQLITE_READONLY'))).toBe(
+      `the filesystem holding ${dir} is read-only`,
+    );
+    expect(store.describeFailure(failure('EROFS'))).toBe(`the filesystem holding ${dir} is read-only`);
+    expect(store.describeFailure(new Error('something else'))).toBe(`something else (in ${dir})`);
+    return store.close();
+  });
+
   it('creates the data directory when it does not exist', async () => {
     const dir = join(tempDir(), 'nested', 'data');
     const store = SqliteStore.open({ dataDir: dir });

@@ -1,7 +1,9 @@
-// `ioasid status`: the namespace at a glance: capacity, what no set has reserved, and every set the
-// credential may see (a set secret sees its own) with a bar of its usage against its quota.
+// `ioasid status`: the namespace at a glance: whether the server's store takes writes, capacity, what no
+// set has reserved, and every set the credential may see (a set secret sees its own) with a usage bar.
 
+import type { Readiness } from '@ioasid/client';
 import type { Command } from 'commander';
+import pc from 'picocolors';
 import { type ClientOptions, connect, withClientOptions } from '../client-options.js';
 import { fields, json, setsTable } from '../output.js';
 import type { CliContext } from '../serve.js';
@@ -12,17 +14,33 @@ export function addStatusCommand(program: Command, context: CliContext): void {
     program
       .command('status')
       .description(
-        'show capacity, what is available, and the sets with their usage (--json: {capacity, available, sets})',
+        'show whether the store takes writes, capacity, what is available, and the sets with their usage (--json: {store, capacity, available, sets})',
       ),
   ).action(async (options: ClientOptions) => {
     const { api, json: raw } = connect(options, context);
-    const [capacity, sets] = await Promise.all([api.capacity(), api.listSets()]);
+    const readiness = await api.readiness();
+    const store = {
+      ready: readiness.ready,
+      reason: readiness.reason,
+      cause: readiness.cause,
+      since: readiness.since,
+    };
+    let capacity: Awaited<ReturnType<typeof api.capacity>>;
+    let sets: Awaited<ReturnType<typeof api.listSets>>;
+    try {
+      [capacity, sets] = await Promise.all([api.capacity(), api.listSets()]);
+    } catch (error) {
+      // While the server returns to its committed state even reads are refused: say why first.
+      if (!raw && !readiness.ready) context.out(storeLine(readiness));
+      throw error;
+    }
     if (raw) {
-      context.out(json({ ...capacity, sets }));
+      context.out(json({ store, ...capacity, sets }));
       return;
     }
     const reserved = sets.reduce((sum, s) => sum + s.quota, 0);
     context.out(`server: ${api.url}`);
+    context.out(storeLine(readiness));
     for (const line of fields([
       ['capacity', capacity.capacity === 0 ? '0 (none installed yet)' : String(capacity.capacity)],
       ['available', `${capacity.available} (not reserved by any set)`],
@@ -33,4 +51,18 @@ export function addStatusCommand(program: Command, context: CliContext): void {
     context.out('');
     for (const line of setsTable(sets)) context.out(line);
   });
+}
+
+/**
+ * The store line: `store: writable`, or `store: unavailable since SINCE (CAUSE): writes are refused, reads
+ * are served`, or what the server said when it is not ready for another reason (shutting down).
+ */
+export function storeLine(readiness: Readiness): string {
+  if (readiness.ready) return `store: ${pc.green('writable')}`;
+  if (readiness.reason === 'store-unavailable') {
+    const since = readiness.since === null ? '' : ` since ${readiness.since}`;
+    const cause = readiness.cause === null ? '' : ` (${readiness.cause})`;
+    return `store: ${pc.red(`unavailable${since}${cause}`)}: writes are refused, reads are served`;
+  }
+  return `server: ${pc.yellow('not ready')} (${readiness.message ?? readiness.reason ?? 'no reason given'})`;
 }

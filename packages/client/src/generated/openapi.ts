@@ -81,7 +81,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Ready: state loaded, store writable, not shutting down */
+        /** Ready: state loaded, store writable, not shutting down (503 store-unavailable names the cause; reads are still served) */
         get: {
             parameters: {
                 query?: never;

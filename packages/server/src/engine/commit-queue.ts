@@ -1,5 +1,6 @@
 // Group commit: requests are applied to memory at once; their replies wait until the batch holding their
 // changes (and every earlier one) is committed. One commit runs at a time; the next batch fills meanwhile.
+// A failed commit halts the queue until its owner has returned to the committed state and resumes it.
 
 import type { CommitReceipt, StoreBatch } from '../store/store.js';
 
@@ -17,10 +18,10 @@ export interface CommitQueueHooks {
   /** Called after a batch is on disk, before the replies waiting for it are released. */
   committed(batch: StoreBatch, receipt: CommitReceipt, waiters: number, seconds: number): void;
   /**
-   * Called once when a commit failed: memory and disk differ, the process must stop. Returns the error
-   * every waiting (and later) `durable()` rejects with.
+   * Called once when a commit failed: memory and disk may differ, so the queue halts until `resume`.
+   * Returns the error every waiting (and later, until `resume`) `durable()` rejects with.
    */
-  fatal(error: unknown): Error;
+  failed(error: unknown): Error;
 }
 
 interface Waiter {
@@ -41,6 +42,8 @@ export class CommitQueue {
   #scheduled = false;
   #inflight = false;
   #failure: Error | null = null;
+  /** Every failure this queue rejected with (a chained per-request commit passes one on). */
+  readonly #issued = new WeakSet<Error>();
   #idle: (() => void)[] = [];
   /** Per-request mode: settles when the last issued commit (and all before it) completed. */
   #tail: Promise<void> = Promise.resolve();
@@ -51,15 +54,26 @@ export class CommitQueue {
     this.#mode = mode;
   }
 
-  /** True once a commit failed; nothing is committed afterwards. */
+  /** True from a failed commit until `resume`; nothing is committed meanwhile. */
   get failed(): boolean {
     return this.#failure !== null;
   }
 
   /**
+   * Lets commits run again after a failure: the owner has replaced its uncommitted changes with the
+   * committed state (its tracker is clean). Does nothing while no commit failed.
+   */
+  resume(): void {
+    if (this.#failure === null) return;
+    this.#failure = null;
+    this.#inflight = false;
+    this.#tail = Promise.resolve();
+  }
+
+  /**
    * Resolves once every change applied so far is on disk (at once when nothing is pending). Reads call
-   * it too, so no client sees state that a crash could still lose. Rejects once a commit failed: what
-   * was not committed will not be after the restart either.
+   * it too, so no client sees state that a crash could still lose. Rejects from a failed commit until
+   * `resume`: what was not committed is taken back, never committed later.
    */
   durable(): Promise<void> {
     if (this.#failure !== null) return Promise.reject(this.#failure);
@@ -78,7 +92,7 @@ export class CommitQueue {
     setImmediate(this.#onTick);
   }
 
-  /** Resolves when nothing is pending or in flight, or a commit failed (used at shutdown). */
+  /** Resolves when nothing is pending or in flight, or while a commit failure halts the queue (shutdown). */
   settled(): Promise<void> {
     if (this.#failure !== null) return Promise.resolve();
     if (this.#mode === 'per-request') return this.#commitNow(0).catch(() => {});
@@ -115,7 +129,8 @@ export class CommitQueue {
         this.#hooks.committed(batch, receipt, requests, (performance.now() - started) / 1000);
       })
       .catch((error: unknown) => {
-        throw this.#fail(error);
+        // A commit chained after a failed one never ran: it rejects with that failure as it is.
+        throw this.#issued.has(error as Error) ? error : this.#fail(error);
       });
     this.#tail = done;
     return done;
@@ -153,9 +168,12 @@ export class CommitQueue {
     );
   }
 
-  /** Records the first failure, rejects every waiter, and releases shutdown. */
+  /** Records the first failure (until `resume`), rejects every waiter, and releases shutdown. */
   #fail(error: unknown, waiters: Waiter[] = []): Error {
-    if (this.#failure === null) this.#failure = this.#hooks.fatal(error);
+    if (this.#failure === null) {
+      this.#failure = this.#hooks.failed(error);
+      this.#issued.add(this.#failure);
+    }
     this.#inflight = false;
     const failure = this.#failure;
     for (const waiter of [...waiters, ...this.#waiters.splice(0)]) waiter.reject(failure);

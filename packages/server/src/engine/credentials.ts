@@ -27,11 +27,20 @@ export class Credentials {
   readonly #admin: Buffer;
   readonly #bySid = new Map<number, { hash: Buffer; principal: Principal }>();
   readonly #byHash = new Map<string, number>();
-  #generation = 0;
+  /** The credentials these replace (after a return to the committed state), until `restore` is done. */
+  #previous: Credentials | null;
+  #generation: number;
 
-  /** @param adminToken the admin credential (its hash is kept, not the token) */
-  constructor(adminToken: string) {
+  /**
+   * @param adminToken the admin credential (its hash is kept, not the token)
+   * @param previous the credentials these replace, when the engine returns to its committed state: a set
+   * restored with the same secret keeps its principal (open event streams stay authorized), and the
+   * generation moves on, so no cached authentication survives the replacement
+   */
+  constructor(adminToken: string, previous: Credentials | null = null) {
     this.#admin = hashSecret(adminToken);
+    this.#previous = previous;
+    this.#generation = previous === null ? 0 : previous.#generation + 1;
   }
 
   /** Creates the secret of set `sid` (replacing any earlier one) and returns it; only its hash is kept. */
@@ -45,8 +54,17 @@ export class Credentials {
   restore(sid: number, hash: Uint8Array): void {
     this.remove(sid);
     const buffer = Buffer.from(hash);
-    this.#bySid.set(sid, { hash: buffer, principal: Object.freeze({ kind: 'set', sid }) });
+    const before = this.#previous === null ? undefined : this.#previous.#bySid.get(sid);
+    const principal: Principal = before?.hash.equals(buffer)
+      ? before.principal
+      : Object.freeze({ kind: 'set', sid });
+    this.#bySid.set(sid, { hash: buffer, principal });
     this.#byHash.set(buffer.toString('hex'), sid);
+  }
+
+  /** Drops the replaced credentials once every stored set is restored (they are not needed any more). */
+  restored(): void {
+    this.#previous = null;
   }
 
   /**

@@ -2,6 +2,7 @@
 
 import type { Store } from '../store/store.js';
 import type { CommitMode } from './commit-queue.js';
+import type { StoreRetryOptions } from './store-outage.js';
 
 /** The logger the engine writes to (pino's signature). */
 export interface EngineLog {
@@ -34,6 +35,15 @@ export interface EngineOptions {
   readonly commitMode?: CommitMode;
   /** Where to log (default: nowhere). */
   readonly log?: EngineLog;
-  /** Called when a commit fails; memory and disk then differ, so the process must stop. */
+  /**
+   * How an unavailable store is retried (default: 250 ms doubling to 30 s, a reminder in the log at most
+   * once a minute).
+   */
+  readonly storeRetry?: StoreRetryOptions;
+  /**
+   * Called when the engine cannot go on in this process: the store reloaded after a failed commit is
+   * damaged (DamagedStoreError). A failed commit alone does not call it: the engine returns to the
+   * committed state, refuses writes and retries (see Engine.storeStatus).
+   */
   readonly onFatal: (error: unknown) => void;
 }

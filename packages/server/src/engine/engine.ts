@@ -1,25 +1,20 @@
 // The durable allocator: the core IoasidSpace (single source of truth for every rule), the store it is
-// persisted to with group commit, the server-wide event sequence, credentials and leases.
+// persisted to with group commit, the server-wide event sequence, credentials and leases. When the store
+// fails, the engine returns to the committed state and serves reads until the store takes writes again.
 
-import {
-  INVALID_IOASID,
-  IoasidError,
-  type IoasidEvent,
-  type IoasidIdInfo,
-  type IoasidSpace,
-  isIoasidError,
-} from 'ioasid';
+import { INVALID_IOASID, IoasidError, type IoasidIdInfo, type IoasidSpace, isIoasidError } from 'ioasid';
+import type { ApiError } from '../api-error.js';
 import { apiError } from '../server-reasons.js';
-import type { EventRecord, Store, StoreBatch, StoreHealth } from '../store/store.js';
+import type { EventRecord, Store, StoreBatch, StoreHealth, StoreSnapshot } from '../store/store.js';
 import { existingSet, requireAdmin, requireExistingSet, requireId, requireSet } from './access.js';
 import { buildBatch, countRows } from './batch-builder.js';
-import { ChangeTracker, GONE, PROBE } from './change-tracker.js';
+import { GONE, PROBE } from './change-tracker.js';
 import { CommitQueue } from './commit-queue.js';
-import { Credentials, type Principal } from './credentials.js';
+import type { Principal } from './credentials.js';
 import { type EngineLog, type EngineOptions, SILENT_LOG } from './engine-options.js';
+import { EngineState, type EngineStateConfig } from './engine-state.js';
 import { EventHub } from './event-hub.js';
-import { LeaseOperations } from './lease-operations.js';
-import { type Lease, LeaseTable } from './lease-table.js';
+import type { Lease } from './lease-table.js';
 import {
   checkData,
   checkEventType,
@@ -29,7 +24,7 @@ import {
   limitOption,
   MAX_LEASE_REFS,
 } from './limits.js';
-import { rebuild } from './rebuild.js';
+import { StoreOutage, type StoreStatus } from './store-outage.js';
 import {
   type CommitInfo,
   type IdView,
@@ -45,98 +40,93 @@ import {
  * rule), marks what changed, and returns. The caller then awaits `durable()` before answering, so an
  * answer is only sent once the change is on disk. Events get their sequence numbers when they happen
  * and reach listeners when their batch is committed.
+ *
+ * When a commit fails, the engine does not stop: the waiting answers reject with EAGAIN
+ * `store-unavailable`, the allocator state is replaced by the one reloaded from the store (reads are
+ * refused until then), writes are refused up front and reads served until a probe commit succeeds
+ * (see `storeStatus` and store-outage.ts). Only a damaged store calls `onFatal`.
  */
 export class Engine {
-  readonly #space: IoasidSpace;
+  /** The allocator state; replaced whole when the engine returns to the committed state. */
+  #s: EngineState;
+  readonly #config: Omit<EngineStateConfig, 'previous'>;
   readonly #store: Store;
-  readonly #tracker: ChangeTracker;
-  /** The IDs that have a stored data row (see BatchSources.withData). */
-  readonly #withData = new Set<number>();
-  readonly #credentials: Credentials;
-  readonly #leases: LeaseTable;
-  readonly #leaseOps: LeaseOperations;
   readonly #queue: CommitQueue;
   readonly #hub: EventHub;
+  readonly #outage: StoreOutage;
   readonly #retention: number;
+  /** The capacity to install while none is (installed once the store takes writes). */
+  readonly #wantedCapacity: number;
   readonly #log: EngineLog;
   readonly #onFatal: (error: unknown) => void;
   #commitListeners: ((info: CommitInfo) => void)[] = [];
   #closed = false;
+  #fatal = false;
+  #warnedCapacity = false;
 
-  private constructor(options: EngineOptions, snapshot: Awaited<ReturnType<Store['load']>>) {
+  private constructor(options: EngineOptions, snapshot: StoreSnapshot) {
     this.#store = options.store;
     this.#log = options.log ?? SILENT_LOG;
     this.#onFatal = options.onFatal;
+    this.#wantedCapacity = options.capacity ?? 0;
     this.#retention = limitOption('eventRetention', options.eventRetention, DEFAULT_EVENT_RETENTION);
-    const maxRefs = limitOption('maxLeaseRefs', options.maxLeaseRefs, MAX_LEASE_REFS);
-    const maxLeasesPerSet = limitOption(
-      'maxLeasesPerSet',
-      options.maxLeasesPerSet,
-      DEFAULT_MAX_LEASES_PER_SET,
-    );
-    const maxAdminLeases = limitOption('maxAdminLeases', options.maxAdminLeases, DEFAULT_MAX_ADMIN_LEASES);
-    this.#credentials = new Credentials(options.adminToken);
-    this.#leases = new LeaseTable((lease) => this.#expire(lease));
-    const { space, nextSeq } = rebuild(snapshot, {
-      withData: this.#withData,
-      credentials: this.#credentials,
-      leases: this.#leases,
+    this.#config = {
+      adminToken: options.adminToken,
+      maxRefs: limitOption('maxLeaseRefs', options.maxLeaseRefs, MAX_LEASE_REFS),
+      maxLeasesPerSet: limitOption('maxLeasesPerSet', options.maxLeasesPerSet, DEFAULT_MAX_LEASES_PER_SET),
+      maxAdminLeases: limitOption('maxAdminLeases', options.maxAdminLeases, DEFAULT_MAX_ADMIN_LEASES),
+      onExpire: (lease) => this.#expire(lease),
       onNotifierError: (error) => this.#log.error({ err: error }, 'event recording failed'),
-    });
-    this.#space = space;
-    this.#tracker = new ChangeTracker(nextSeq);
-    this.#leaseOps = new LeaseOperations({
-      space,
-      leases: this.#leases,
-      tracker: this.#tracker,
-      maxRefs,
-      maxLeasesPerSet,
-      maxAdminLeases,
-      put: (id) => this.#put(id),
-    });
-    this.#hub = new EventHub(nextSeq - 1, snapshot.oldestSeq);
+    };
+    this.#s = new EngineState(snapshot, { ...this.#config, previous: null });
+    this.#hub = new EventHub(this.#s.tracker.nextSeq - 1, snapshot.oldestSeq);
+    this.#outage = new StoreOutage(
+      this.#log,
+      {
+        restore: () => this.#restore(),
+        probe: () => this.#probe(),
+        recovered: () => this.#recovered(),
+        describe: (error) => this.#describe(error),
+      },
+      options.storeRetry,
+    );
     this.#queue = new CommitQueue(
       {
-        dirty: () => this.#tracker.dirty,
+        dirty: () => this.#s.tracker.dirty,
         build: () => this.#build(),
         commit: (batch) => this.#store.commit(batch),
         committed: (batch, receipt, waiters, seconds) =>
           this.#committed(batch, receipt.oldestSeq, waiters, seconds),
-        fatal: (error) => this.#fatal(error),
+        failed: (error) => this.#commitFailed(error),
       },
       options.commitMode ?? 'group',
     );
-    // Registered after the rebuild, so replaying the store emitted nothing.
-    space.addNotifier((event) => this.#record(event));
   }
 
   /**
-   * Loads the store, rebuilds the allocator state and installs `capacity` if none is installed yet.
-   * Leases start with their full TTL.
-   * @throws DamagedStoreError when the stored state is inconsistent; IoasidError for a bad capacity
+   * Loads the store, rebuilds the allocator state, probes the store with a minimal commit and installs
+   * `capacity` if none is installed yet. Leases start with their full TTL. A store that takes no writes
+   * does not stop the start: the engine starts degraded (see `storeStatus`) and installs the capacity
+   * once the store recovers.
+   * @throws DamagedStoreError when the stored state is inconsistent; Error when the store cannot be read;
+   * IoasidError for a bad capacity
    */
   static async open(options: EngineOptions): Promise<Engine> {
     const snapshot = await options.store.load();
     const engine = new Engine(options, snapshot);
-    const wanted = options.capacity ?? 0;
-    const space = engine.#space;
-    if (wanted > 0 && space.capacity === 0) {
-      space.installCapacity(wanted);
-      engine.#tracker.metaDirty = true;
-    } else if (wanted > 0 && wanted !== space.capacity) {
-      engine.#log.warn(
-        { installed: space.capacity, requested: wanted },
-        `capacity ${space.capacity} is already installed in the store; the requested ${wanted} is ignored (it can be installed only once)`,
-      );
+    try {
+      await engine.#probe();
+    } catch (error) {
+      engine.#outage.startFailed(error);
+      return engine;
     }
-    await engine.#queue.durable();
-    engine.#leases.start();
+    await engine.#recoveredAndSettled();
     return engine;
   }
 
   /** The allocator (read it; change it only through the engine, or the store will not see it). */
   get space(): IoasidSpace {
-    return this.#space;
+    return this.#s.space;
   }
 
   /** Committed events and the live listeners. */
@@ -146,7 +136,7 @@ export class Engine {
 
   /** Number of live leases. */
   get leaseCount(): number {
-    return this.#leases.size;
+    return this.#s.leases.size;
   }
 
   /** The store's upkeep figures, or null when the store reports none (see Store.health). */
@@ -154,12 +144,35 @@ export class Engine {
     return this.#store.health?.() ?? null;
   }
 
-  /** True once a commit failed or the engine was closed. */
+  /**
+   * True once the engine was closed, or stopped for good because the reloaded store was damaged (onFatal
+   * was called). A store that merely fails to commit does not stop the engine: see `storeStatus`.
+   */
   get stopped(): boolean {
-    return this.#closed || this.#queue.failed;
+    return this.#closed || this.#fatal;
   }
 
-  /** Resolves once everything applied so far is on disk. */
+  /** Whether the store takes writes (`ready`), and if not since when and why (see StoreStatus). */
+  storeStatus(): StoreStatus {
+    return this.#outage.status();
+  }
+
+  /**
+   * The error a readiness check answers with while the store is unavailable (EAGAIN
+   * `store-unavailable`, with the cause), or null while it takes writes.
+   */
+  unavailable(): ApiError | null {
+    return this.#outage.error(
+      this.#outage.state === 'restoring'
+        ? 'the server is returning to the state last committed to its store'
+        : 'writes are refused until it takes them again; reads are served',
+    );
+  }
+
+  /**
+   * Resolves once everything applied so far is on disk. Rejects with EAGAIN `store-unavailable` when the
+   * commit holding it failed (the change is taken back).
+   */
   durable(): Promise<void> {
     return this.#queue.durable();
   }
@@ -176,24 +189,25 @@ export class Engine {
 
   /** Changes whenever a credential is revoked (see Credentials.generation). */
   get credentialGeneration(): number {
-    return this.#credentials.generation;
+    return this.#s.credentials.generation;
   }
 
   /** True while a principal's credential is valid (a set's secret dies with its set). */
   isCurrent(principal: Principal): boolean {
-    return this.#credentials.isCurrent(principal);
+    return this.#s.credentials.isCurrent(principal);
   }
 
   /** Returns who a presented secret is, or null when it is not a credential of this server. */
   authenticate(secret: string): Principal | null {
-    return this.#credentials.authenticate(secret);
+    return this.#s.credentials.authenticate(secret);
   }
 
   // ---- capacity and sets --------------------------------------------------------------------
 
   /** `{ capacity, available }` of the namespace. */
   capacity(): { capacity: number; available: number } {
-    return { capacity: this.#space.capacity, available: this.#space.available };
+    this.#readable();
+    return { capacity: this.#s.space.capacity, available: this.#s.space.available };
   }
 
   /**
@@ -201,9 +215,10 @@ export class Engine {
    * @throws EACCES `admin-only`; EINVAL `invalid-capacity`; EBUSY `capacity-installed`
    */
   installCapacity(caller: Principal, capacity: number): { capacity: number; available: number } {
+    this.#writable();
     requireAdmin(caller, 'installing the capacity');
-    this.#space.installCapacity(capacity);
-    this.#tracker.metaDirty = true;
+    this.#s.space.installCapacity(capacity);
+    this.#s.tracker.metaDirty = true;
     return this.capacity();
   }
 
@@ -213,8 +228,9 @@ export class Engine {
    * `set-ids-exhausted`; EEXIST `owner-exists`
    */
   createSet(caller: Principal, owner: string, quota: number): SetView & { secret: string } {
+    this.#writable();
     requireAdmin(caller, 'creating a set');
-    return this.#newSet(this.#space.allocSet(owner, quota));
+    return this.#newSet(this.#s.space.allocSet(owner, quota));
   }
 
   /**
@@ -223,21 +239,24 @@ export class Engine {
    * `set-ids-exhausted`; EEXIST `system-set-exists`, `system-set-dying`
    */
   createSystemSet(caller: Principal, quota: number): SetView & { secret: string } {
+    this.#writable();
     requireAdmin(caller, 'creating the system set');
-    const sid = this.#space.allocSystemSet(quota);
-    this.#tracker.metaDirty = true;
+    const sid = this.#s.space.allocSystemSet(quota);
+    this.#s.tracker.metaDirty = true;
     return this.#newSet(sid);
   }
 
   /** Every set the caller may see: all for the admin, its own for a set secret. */
   listSets(caller: Principal): SetView[] {
-    if (caller.kind === 'admin') return this.#space.listSets().map(setView);
-    return [setView(this.#space.getSet(caller.sid))];
+    this.#readable();
+    if (caller.kind === 'admin') return this.#s.space.listSets().map(setView);
+    return [setView(this.#s.space.getSet(caller.sid))];
   }
 
   /** One set. @throws EACCES `other-set`; ENOENT `no-set` */
   getSet(caller: Principal, sid: number): SetView {
-    return setView(requireExistingSet(this.#space, caller, sid));
+    this.#readable();
+    return setView(requireExistingSet(this.#s.space, caller, sid));
   }
 
   /**
@@ -246,11 +265,12 @@ export class Engine {
    * ENOSPC `growth-above-available`
    */
   adjustSet(caller: Principal, sid: number, quota: number): SetView {
+    this.#writable();
     requireAdmin(caller, 'changing a quota');
-    existingSet(this.#space, sid);
-    this.#space.adjustSet(sid, quota);
-    this.#tracker.touchSet(sid);
-    return setView(this.#space.getSet(sid));
+    existingSet(this.#s.space, sid);
+    this.#s.space.adjustSet(sid, quota);
+    this.#s.tracker.touchSet(sid);
+    return setView(this.#s.space.getSet(sid));
   }
 
   /**
@@ -259,21 +279,23 @@ export class Engine {
    * @throws EACCES `admin-only`, `other-set`; ENOENT `no-set`, `set-dying`
    */
   freeSet(caller: Principal, sid: number, destroy: boolean): void {
+    this.#writable();
     if (destroy) requireAdmin(caller, 'destroying a set');
-    requireExistingSet(this.#space, caller, sid);
-    const before = this.#space.listIds(sid);
-    this.#space.freeSet(sid, destroy);
-    const exists = this.#exists(sid);
-    const remaining = new Set(exists ? this.#space.listIds(sid) : []);
-    for (const id of before) this.#tracker.touchId(id, remaining.has(id) ? PROBE : GONE);
-    this.#tracker.touchSet(sid);
-    if (!exists) this.#setGone(sid);
+    requireExistingSet(this.#s.space, caller, sid);
+    const before = this.#s.space.listIds(sid);
+    this.#s.space.freeSet(sid, destroy);
+    const exists = this.#s.exists(sid);
+    const remaining = new Set(exists ? this.#s.space.listIds(sid) : []);
+    for (const id of before) this.#s.tracker.touchId(id, remaining.has(id) ? PROBE : GONE);
+    this.#s.tracker.touchSet(sid);
+    if (!exists) this.#s.setGone(sid);
   }
 
   /** The IDs of a set, ascending. @throws EACCES `other-set`; ENOENT `no-set` */
   listIds(caller: Principal, sid: number): number[] {
-    requireExistingSet(this.#space, caller, sid);
-    return this.#space.listIds(sid);
+    this.#readable();
+    requireExistingSet(this.#s.space, caller, sid);
+    return this.#s.space.listIds(sid);
   }
 
   /**
@@ -281,8 +303,9 @@ export class Engine {
    * @throws EACCES `other-set`; ENOENT `no-set`, `spid-not-mapped`
    */
   findBySpid(caller: Principal, sid: number, spid: number): { id: number } {
-    requireExistingSet(this.#space, caller, sid);
-    return { id: this.#space.findBySpid(sid, spid) };
+    this.#readable();
+    requireExistingSet(this.#s.space, caller, sid);
+    return { id: this.#s.space.findBySpid(sid, spid) };
   }
 
   // ---- IDs ----------------------------------------------------------------------------------
@@ -293,10 +316,11 @@ export class Engine {
    * ENOSPC `set-quota`, `no-free-id`
    */
   alloc(caller: Principal, sid: number, min: number, max: number, data: unknown): number {
+    this.#writable();
     requireSet(caller, sid);
     checkData(data);
-    const id = this.#space.alloc(sid, min, max, data ?? null);
-    this.#tracker.touchId(id);
+    const id = this.#s.space.alloc(sid, min, max, data ?? null);
+    this.#s.tracker.touchId(id);
     return id;
   }
 
@@ -314,9 +338,10 @@ export class Engine {
     data: unknown,
     count: number,
   ): number[] {
+    this.#writable();
     requireSet(caller, sid);
     checkData(data);
-    const set = existingSet(this.#space, sid);
+    const set = existingSet(this.#s.space, sid);
     if (!set.dying && set.count + count > set.quota) {
       throw apiError(
         'batch-over-quota',
@@ -324,20 +349,20 @@ export class Engine {
         `set ${sid} holds ${set.count} of its quota of ${set.quota} IDs, so ${count} more do not fit`,
       );
     }
-    const mark = this.#tracker.mark();
+    const mark = this.#s.tracker.mark();
     const ids: number[] = [];
     try {
       for (let i = 0; i < count; i++) {
-        const id = this.#space.alloc(sid, min, max, data ?? null);
+        const id = this.#s.space.alloc(sid, min, max, data ?? null);
         ids.push(id);
-        this.#tracker.touchId(id);
+        this.#s.tracker.touchId(id);
       }
     } catch (error) {
       for (const id of ids) {
-        this.#space.put(id);
-        this.#tracker.touchId(id, GONE);
+        this.#s.space.put(id);
+        this.#s.tracker.touchId(id, GONE);
       }
-      this.#tracker.rollback(mark);
+      this.#s.tracker.rollback(mark);
       if (isIoasidError(error)) {
         throw new IoasidError(
           error.code,
@@ -353,8 +378,9 @@ export class Engine {
 
   /** Describes an ID. @throws ENOENT `id-not-allocated`; EACCES `foreign-id` */
   describeId(caller: Principal, id: number): IdView {
-    requireId(this.#space, caller, id);
-    const info = this.#space.idInfo(id) as IoasidIdInfo;
+    this.#readable();
+    requireId(this.#s.space, caller, id);
+    const info = this.#s.space.idInfo(id) as IoasidIdInfo;
     return {
       id: info.id,
       sid: info.sid,
@@ -369,9 +395,10 @@ export class Engine {
    * @throws ENOENT `id-not-allocated`; EACCES `foreign-id`
    */
   free(caller: Principal, id: number): void {
-    requireId(this.#space, caller, id);
-    this.#space.free(id);
-    this.#tracker.touchId(id);
+    this.#writable();
+    requireId(this.#s.space, caller, id);
+    this.#s.space.free(id);
+    this.#s.tracker.touchId(id);
   }
 
   /**
@@ -379,10 +406,11 @@ export class Engine {
    * @throws ENOENT `id-not-allocated`; EACCES `foreign-id`; EINVAL `data-too-large` (over 4 KiB)
    */
   setData(caller: Principal, id: number, data: unknown): void {
-    requireId(this.#space, caller, id);
+    this.#writable();
+    requireId(this.#s.space, caller, id);
     checkData(data);
-    this.#space.setData(id, data);
-    this.#tracker.touchId(id);
+    this.#s.space.setData(id, data);
+    this.#s.tracker.touchId(id);
   }
 
   /**
@@ -390,9 +418,10 @@ export class Engine {
    * @throws ENOENT `id-not-allocated`; EACCES `foreign-id`; EBUSY `free-pending`; EINVAL `spid-in-use`
    */
   attachSpid(caller: Principal, id: number, spid: number): void {
-    requireId(this.#space, caller, id);
-    this.#space.attachSpid(id, spid);
-    this.#tracker.touchId(id);
+    this.#writable();
+    requireId(this.#s.space, caller, id);
+    this.#s.space.attachSpid(id, spid);
+    this.#s.tracker.touchId(id);
   }
 
   /**
@@ -400,9 +429,10 @@ export class Engine {
    * @throws ENOENT `id-not-allocated`, `no-spid`; EACCES `foreign-id`
    */
   detachSpid(caller: Principal, id: number): void {
-    requireId(this.#space, caller, id);
-    this.#space.detachSpid(id);
-    this.#tracker.touchId(id);
+    this.#writable();
+    requireId(this.#s.space, caller, id);
+    this.#s.space.detachSpid(id);
+    this.#s.tracker.touchId(id);
   }
 
   /**
@@ -411,9 +441,10 @@ export class Engine {
    * @throws ENOENT `id-not-allocated`; EACCES `foreign-id`; EINVAL `reserved-event-type`
    */
   notify(caller: Principal, id: number, type: string): number {
-    requireId(this.#space, caller, id);
+    this.#writable();
+    requireId(this.#s.space, caller, id);
     checkEventType(type);
-    return this.#space.notify(id, type);
+    return this.#s.space.notify(id, type);
   }
 
   // ---- leases -------------------------------------------------------------------------------
@@ -423,17 +454,20 @@ export class Engine {
    * @throws ENOSPC `lease-limit`: the caller already has the most live leases its credential may have
    */
   createLease(caller: Principal, ttlMs: number): LeaseView {
-    return this.#leaseOps.create(caller, ttlMs);
+    this.#writable();
+    return this.#s.leaseOps.create(caller, ttlMs);
   }
 
   /** Every lease with its references, ordered by name (inspection and tests; no access check). */
   listLeases(): LeaseInfo[] {
-    return this.#leaseOps.list();
+    this.#readable();
+    return this.#s.leaseOps.list();
   }
 
   /** Restarts a lease's TTL and returns its name and TTL. @throws ENOENT `no-lease`; EACCES `not-lease-creator` */
   keepalive(caller: Principal, name: string): LeaseView {
-    return this.#leaseOps.keepalive(caller, name);
+    this.#readable();
+    return this.#s.leaseOps.keepalive(caller, name);
   }
 
   /**
@@ -441,7 +475,8 @@ export class Engine {
    * @throws ENOENT `no-lease`; EACCES `not-lease-creator`
    */
   deleteLease(caller: Principal, name: string): void {
-    this.#leaseOps.delete(caller, name);
+    this.#writable();
+    this.#s.leaseOps.delete(caller, name);
   }
 
   /**
@@ -451,7 +486,8 @@ export class Engine {
    * EBUSY `free-pending`; ENOSPC `lease-ref-limit`
    */
   takeRef(caller: Principal, id: number, name: string): void {
-    this.#leaseOps.takeRef(caller, id, name);
+    this.#writable();
+    this.#s.leaseOps.takeRef(caller, id, name);
   }
 
   /**
@@ -460,72 +496,65 @@ export class Engine {
    * @throws ENOENT `no-lease`, `no-lease-ref`; EACCES `not-lease-creator`
    */
   dropRef(caller: Principal, id: number, name: string): boolean {
-    return this.#leaseOps.dropRef(caller, id, name);
+    this.#writable();
+    return this.#s.leaseOps.dropRef(caller, id, name);
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
 
-  /** Stops lease timers, commits what is pending and closes the store. Idempotent. */
+  /** Stops lease timers and retries, commits what is pending and closes the store. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#leases.stop();
+    this.#s.leases.stop();
+    await this.#outage.halt();
     if (!this.#queue.failed) await this.#queue.settled();
     await this.#store.close();
   }
 
   // ---- internals ----------------------------------------------------------------------------
 
-  /** The global notifier: numbers every core event and marks its ID dirty. */
-  #record(event: IoasidEvent): void {
-    const spid = event.spid === INVALID_IOASID ? null : event.spid;
-    this.#tracker.record(event.type, event.id, event.sid, spid, event.data);
-    this.#tracker.touchId(event.id);
+  /**
+   * Refuses a write up front, before it touches memory, while the store is unavailable.
+   * @throws EAGAIN `store-unavailable`
+   */
+  #writable(): void {
+    const refusal = this.#outage.refusal(true);
+    if (refusal !== null) throw refusal;
+  }
+
+  /**
+   * Refuses a read while memory may hold changes the store does not (a commit failed and the committed
+   * state is not reloaded yet). Reads are served while degraded.
+   * @throws EAGAIN `store-unavailable`
+   */
+  #readable(): void {
+    if (this.#outage.state !== 'restoring') return;
+    throw this.#outage.refusal(false) as ApiError;
   }
 
   #newSet(sid: number): SetView & { secret: string } {
-    const secret = this.#credentials.issue(sid);
-    this.#tracker.touchSet(sid);
-    return { ...setView(this.#space.getSet(sid)), secret };
+    const secret = this.#s.credentials.issue(sid);
+    this.#s.tracker.touchSet(sid);
+    return { ...setView(this.#s.space.getSet(sid)), secret };
   }
 
-  #exists(sid: number): boolean {
-    return this.#space.setInfo(sid) !== undefined;
-  }
-
-  /** Drops one reference; handles the release of the ID and, with it, of a dying set. */
-  #put(id: number): boolean {
-    const sid = this.#space.findSid(id);
-    const released = this.#space.put(id);
-    this.#tracker.touchId(id, released ? GONE : PROBE);
-    if (released && !this.#exists(sid)) {
-      this.#tracker.touchSet(sid);
-      this.#setGone(sid);
-    }
-    return released;
-  }
-
-  /** A destroyed set's secret stops working at once; its leases (which hold no references) end. */
-  #setGone(sid: number): void {
-    this.#credentials.remove(sid);
-    this.#leaseOps.dropOwnedBy(sid);
-  }
-
-  /** A lease was not kept alive: ends it, unless the engine has stopped (then it lives on in the store). */
+  /** A lease was not kept alive: ends it, unless the engine stopped or its store is unavailable. */
   #expire(lease: Lease): void {
-    if (this.stopped) return;
-    const released = this.#leaseOps.expire(lease);
+    if (this.stopped || this.#outage.state !== 'ready') return;
+    const released = this.#s.leaseOps.expire(lease);
     this.#log.info({ lease: lease.lease, sid: lease.sid, released: released.length }, 'lease expired');
     this.#queue.schedule();
   }
 
   #build(): StoreBatch {
+    const s = this.#s;
     return buildBatch({
-      space: this.#space,
-      withData: this.#withData,
-      credentials: this.#credentials,
-      leases: this.#leases,
-      tracker: this.#tracker,
+      space: s.space,
+      withData: s.withData,
+      credentials: s.credentials,
+      leases: s.leases,
+      tracker: s.tracker,
       retention: this.#retention,
     });
   }
@@ -542,17 +571,111 @@ export class Engine {
     for (const listener of this.#commitListeners) listener(info);
   }
 
-  #fatal(error: unknown): Error {
+  /** A commit failed: lease expiry stops, and the way back to the committed state starts. */
+  #commitFailed(error: unknown): Error {
+    this.#s.leases.stop();
+    return this.#outage.commitFailed(error);
+  }
+
+  /** The store's words for a failure (see Store.describeFailure), or the error's message. */
+  #describe(error: unknown): string {
+    try {
+      const words = this.#store.describeFailure?.(error);
+      if (words !== undefined && words !== '') return words;
+    } catch {
+      // A failing description must not hide the failure itself.
+    }
+    return error instanceof Error ? error.message : String(error);
+  }
+
+  /**
+   * Replaces the allocator state with the committed one: reloads the store, rebuilds, and publishes the
+   * events the store holds beyond the last published one (a commit that failed for the engine but landed).
+   * A damaged store stops the engine (onFatal); any other failure is retried by the outage.
+   */
+  async #restore(): Promise<void> {
+    const snapshot = await this.#store.load();
+    let state: EngineState;
+    try {
+      state = new EngineState(snapshot, { ...this.#config, previous: this.#s.credentials });
+    } catch (error) {
+      this.#stop(error);
+      throw error;
+    }
+    const landed: EventRecord[] = [];
+    const last = state.tracker.nextSeq - 1;
+    for (let after = this.#hub.committedSeq; after < last; ) {
+      const page = await this.#store.readEvents(after, 1000);
+      const wanted = page.filter((e) => e.seq > after && e.seq <= last);
+      if (wanted.length === 0) break;
+      for (const e of wanted) landed.push(e);
+      after = wanted[wanted.length - 1].seq;
+    }
+    this.#s.leases.stop();
+    this.#s = state;
+    this.#queue.resume();
+    this.#hub.publish(landed, snapshot.oldestSeq);
+    if (landed.length > 0) {
+      this.#log.info(
+        { from: landed[0].seq, to: landed[landed.length - 1].seq },
+        'the failed commit had landed in the store: its events are published',
+      );
+    }
+  }
+
+  /** Commits a batch of the metadata only (no event, no row), after the store's own probe if it has one. */
+  async #probe(): Promise<void> {
+    await this.#store.probe?.();
+    const s = this.#s;
+    await this.#store.commit({
+      meta: { capacity: s.space.capacity, nextSeq: s.tracker.nextSeq, systemSid: s.space.systemSid },
+      sets: { upsert: [], remove: [] },
+      ids: { upsert: [], remove: [] },
+      data: { upsert: [], remove: [] },
+      leases: { upsert: [], remove: [] },
+      leaseRefs: { upsert: [], remove: [] },
+      events: [],
+      retainFrom: s.tracker.nextSeq - this.#retention,
+    });
+  }
+
+  /** The store takes writes again: leases get their full TTL, and a wanted capacity is installed. */
+  #recovered(): void {
+    void this.#recoveredAndSettled().catch(() => {
+      // A failed commit here is handled by the outage like any other.
+    });
+  }
+
+  async #recoveredAndSettled(): Promise<void> {
+    const space = this.#s.space;
+    const wanted = this.#wantedCapacity;
+    if (wanted > 0 && space.capacity === 0) {
+      space.installCapacity(wanted);
+      this.#s.tracker.metaDirty = true;
+    } else if (wanted > 0 && wanted !== space.capacity && !this.#warnedCapacity) {
+      this.#warnedCapacity = true;
+      this.#log.warn(
+        { installed: space.capacity, requested: wanted },
+        `capacity ${space.capacity} is already installed in the store; the requested ${wanted} is ignored (it can be installed only once)`,
+      );
+    }
+    this.#s.leases.start();
+    try {
+      await this.#queue.durable();
+    } catch {
+      // The commit failed: the outage took over (restoring, then degraded).
+    }
+  }
+
+  /** The reloaded store is damaged: nothing in this process can fix it. */
+  #stop(error: unknown): void {
+    if (this.#fatal) return;
+    this.#fatal = true;
     this.#log.fatal(
       { err: error },
-      'commit failed: memory and disk may differ, stopping (a restart rebuilds from disk)',
+      'the store reloaded after a failed commit is damaged: stopping (restore a backup or start with an empty data directory)',
     );
-    this.#leases.stop();
+    void this.#outage.halt();
     this.#onFatal(error);
-    return apiError(
-      'store-failed',
-      {},
-      'the store failed to commit this change, so it is not applied; the server is stopping',
-    );
   }
 }

@@ -14,4 +14,5 @@ export {
   RESERVED_EVENT_TYPES,
 } from './limits.js';
 export { DamagedStoreError } from './rebuild.js';
+export type { StoreRetryOptions, StoreState, StoreStatus } from './store-outage.js';
 export type { CommitInfo, IdView, LeaseInfo, LeaseView, SetView } from './views.js';

@@ -93,7 +93,8 @@ export const ADVICE: AdviceTable = Object.freeze({
   'data-too-large': () => 'store a key to your own data instead',
   'reserved-event-type': () => 'choose another',
   'invalid-last-event-id': () => 'send the id of the last event received, or no Last-Event-ID',
-  'store-failed': () => 'retry once the server has restarted',
+  'store-unavailable': () =>
+    'retry later: the server retries its store by itself and takes writes again once it recovers (GET /readyz answers 200 then)',
   'not-ready': () => 'use another instance',
   'invalid-field': null,
   'unknown-field': () => 'remove it (the fields of each route are listed in GET /openapi.json)',

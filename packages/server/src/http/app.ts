@@ -130,7 +130,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = toErrorReply(error, request);
-    if (status >= 500) request.log.error({ err: error, req: request }, 'request failed');
+    // A store outage is logged by the engine (once, a reminder a minute, and its end), not per request.
+    if (status >= 500 && body.error.reason !== 'store-unavailable') {
+      request.log.error({ err: error, req: request }, 'request failed');
+    }
     reply.errorCode = body.error.code;
     return reply.code(status).send(body);
   });

@@ -38,9 +38,17 @@ export const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
 export interface SqliteStoreOptions {
   /** Directory of the database file (created if missing). */
   readonly dataDir: string;
-  /** Told about each failed checkpoint (nothing is lost; it is retried), e.g. to log a warning. */
-  readonly onCheckpointError?: (message: string) => void;
+  /**
+   * Told about failed checkpoints (nothing is lost; each is retried), e.g. to log a warning: at once for
+   * the first, then at most once per `checkpointReportMs`, with the number of failures since the last call.
+   */
+  readonly onCheckpointError?: (message: string, failures: number) => void;
+  /** Least milliseconds between two `onCheckpointError` calls (default 60,000). */
+  readonly checkpointReportMs?: number;
 }
+
+/** Default least milliseconds between two reports of failed checkpoints. */
+export const CHECKPOINT_REPORT_MS = 60_000;
 
 type Row = unknown[];
 
@@ -73,10 +81,15 @@ export class SqliteDatabase {
   #lastCatchUp = 0;
   #catchUpPending = false;
   #checkpointFailures = 0;
-  readonly #onCheckpointError: (message: string) => void;
+  /** Failed checkpoints not reported yet, and when the last report was made (performance.now()). */
+  #unreported = 0;
+  #lastReport = Number.NEGATIVE_INFINITY;
+  readonly #reportMs: number;
+  readonly #onCheckpointError: (message: string, failures: number) => void;
 
   private constructor(db: Database.Database, path: string, lock: DataDirLock, options: SqliteStoreOptions) {
     this.#onCheckpointError = options.onCheckpointError ?? (() => {});
+    this.#reportMs = options.checkpointReportMs ?? CHECKPOINT_REPORT_MS;
     this.#db = db;
     this.#path = path;
     this.#lock = lock;
@@ -142,7 +155,8 @@ export class SqliteDatabase {
 
   /**
    * Reads the whole state. Rows are read raw (arrays), and IDs come packed 128 to a row and are decoded
-   * into columns, to keep restarts fast.
+   * into columns, to keep restarts fast. May be called again after a failed commit: the chunk image and
+   * the event sequence are reset to what is stored.
    * @throws Error when a stored ID chunk is damaged
    */
   load(): StoreSnapshot {
@@ -186,7 +200,7 @@ export class SqliteDatabase {
    * Writes the batch in one transaction; it is on disk (the WAL fsync'd) when this returns. Its IDs go
    * into the in-memory chunk image first, and the chunks they changed are written whole.
    * @throws Error when the transaction fails (nothing of it was written, and the image is ahead of the
-   * file: the caller must stop), or when `load` was not called first
+   * file until `load` is called again), or when `load` was not called first
    */
   commit(batch: StoreBatch): CommitReceipt {
     if (!this.#loaded) {
@@ -222,9 +236,16 @@ export class SqliteDatabase {
     }
   };
 
+  /** Counts a failed checkpoint; reports it unless a report was made less than `#reportMs` ago. */
   #checkpointFailed(message: string): void {
     this.#checkpointFailures++;
-    this.#onCheckpointError(message);
+    this.#unreported++;
+    const now = performance.now();
+    if (now - this.#lastReport < this.#reportMs) return;
+    this.#lastReport = now;
+    const failures = this.#unreported;
+    this.#unreported = 0;
+    this.#onCheckpointError(message, failures);
   }
 
   /** Reads retained events after `after`, whole blocks at a time (a block holds at least one event). */
@@ -237,13 +258,25 @@ export class SqliteDatabase {
     return out;
   }
 
-  /** Stops the checkpointer, checkpoints the whole WAL into the database file (synced), closes, unlocks. */
+  /**
+   * Stops the checkpointer, checkpoints the whole WAL into the database file (synced), closes, unlocks.
+   * A final checkpoint that fails (a full disk) loses nothing: the WAL keeps the frames and the next
+   * open reads them; it is reported like any failed checkpoint and the database is closed anyway.
+   */
   async close(): Promise<void> {
     if (!this.#db.open) return;
     await this.#checkpointer.stop();
-    this.#db.pragma('wal_checkpoint(TRUNCATE)');
-    this.#db.close();
-    this.#lock.release();
+    try {
+      this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (error) {
+      this.#lastReport = Number.NEGATIVE_INFINITY;
+      this.#checkpointFailed(String(error));
+    }
+    try {
+      this.#db.close();
+    } finally {
+      this.#lock.release();
+    }
   }
 
   /** Applies a batch inside the transaction; returns true when retention deleted event blocks. */

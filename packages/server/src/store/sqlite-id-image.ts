@@ -48,10 +48,14 @@ export class SqliteIdImage {
 
   /**
    * Loads the stored rows (ascending by chunk, each with ascending records) into the image, clean, and
-   * returns their IDs as columns.
+   * returns their IDs as columns. Whatever the image held before (changes of a batch that failed to
+   * commit, say) is dropped.
    * @throws Error when a row is not a whole number of records or holds an ID of another chunk (damaged)
    */
   load(rows: readonly ChunkRow[]): IdColumns {
+    this.#stored.clear();
+    this.#chunks.clear();
+    this.#dirty = new Set();
     let total = 0;
     for (const row of rows) {
       if (row.records.byteLength % RECORD_BYTES !== 0) {

@@ -1,7 +1,9 @@
 // The SQLite implementation of Store: the synchronous database (sqlite-database.ts) behind the
 // asynchronous interface. A commit blocks the thread for its fsync, once per group of requests.
 
+import { dirname } from 'node:path';
 import { SqliteDatabase, type SqliteStoreOptions } from './sqlite-database.js';
+import { describeSqliteFailure, probeDisk } from './sqlite-failure.js';
 import type { CommitReceipt, EventRecord, Store, StoreBatch, StoreHealth, StoreSnapshot } from './store.js';
 
 /**
@@ -28,7 +30,12 @@ export class SqliteStore implements Store {
     return this.#db.path;
   }
 
-  /** Reads the whole state (see Store.load). */
+  /** The data directory. */
+  get dataDir(): string {
+    return dirname(this.#db.path);
+  }
+
+  /** Reads the whole state; again after a failed commit, resetting the store's image (see Store.load). */
   async load(): Promise<StoreSnapshot> {
     return this.#db.load();
   }
@@ -36,6 +43,19 @@ export class SqliteStore implements Store {
   /** Commits the batch; it is on disk when this resolves (see Store.commit). */
   async commit(batch: StoreBatch): Promise<CommitReceipt> {
     return this.#db.commit(batch);
+  }
+
+  /**
+   * Writes, syncs and removes a 256 KiB file in the data directory (see Store.probe).
+   * @throws the file system's error (ENOSPC, EROFS, EIO, ...)
+   */
+  async probe(): Promise<void> {
+    probeDisk(this.dataDir);
+  }
+
+  /** Names a failure in words: disk full, I/O error, read-only filesystem (see Store.describeFailure). */
+  describeFailure(error: unknown): string {
+    return describeSqliteFailure(error, this.dataDir);
   }
 
   /** Reads retained events (see Store.readEvents). */

@@ -141,13 +141,28 @@ export interface StoreHealth {
  * atomic (all of the batch or nothing) and durable (on disk when its promise resolves).
  */
 export interface Store {
-  /** Reads the whole persisted state; called once, before any commit. */
+  /**
+   * Reads the whole persisted state: once before any commit, and again after a failed commit, when the
+   * engine returns to the committed state. Whatever the store keeps in memory about its contents (caches,
+   * sequence numbers) must then be reset to what it reads.
+   */
   load(): Promise<StoreSnapshot>;
   /**
-   * Applies one batch atomically and durably. A rejection means the batch may not be on disk; the
-   * caller must then stop (its memory no longer matches the store).
+   * Applies one batch atomically and durably. A rejection means the batch may or may not be on disk: the
+   * engine then refuses writes, calls `load` to return to what is committed, and retries with probes.
    */
   commit(batch: StoreBatch): Promise<CommitReceipt>;
+  /**
+   * Optional: checks that the store can take writes again beyond a minimal commit (a disk with room for
+   * more than one page, say); rejects with the reason when not. The engine calls it before each probe
+   * commit while the store is unavailable, and at start.
+   */
+  probe?(): Promise<void>;
+  /**
+   * Optional: says in words what an error of this store means for an operator, naming where it happened
+   * ("the disk holding /var/lib/ioasid is full"). The engine falls back to the error's message.
+   */
+  describeFailure?(error: unknown): string;
   /**
    * Returns retained events with `seq > after`, ascending, about `limit` of them (whole stored blocks,
    * so possibly a few more); an empty array when there are none.

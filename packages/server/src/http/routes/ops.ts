@@ -23,18 +23,18 @@ export function opsRoutes(app: App, engine: Engine, metrics: Metrics, closing: (
     {
       schema: {
         tags: ['operations'],
-        summary: 'Ready: state loaded, store writable, not shutting down',
+        summary:
+          'Ready: state loaded, store writable, not shutting down (503 store-unavailable names the cause; reads are still served)',
         response: { 200: Health, 503: ErrorBody },
       },
       config: { auth: 'none' },
     },
     async (_request, reply) => {
       if (engine.stopped || closing()) {
-        return sendRefusal(
-          reply,
-          apiError('not-ready', {}, 'the server is shutting down or its store failed'),
-        );
+        return sendRefusal(reply, apiError('not-ready', {}, 'the server is shutting down'));
       }
+      const unavailable = engine.unavailable();
+      if (unavailable !== null) return sendRefusal(reply, unavailable);
       return { status: 'ready' };
     },
   );
