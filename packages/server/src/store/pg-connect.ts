@@ -87,7 +87,8 @@ export async function connect(url: string, applicationName = 'ioasid'): Promise<
       { cause: error },
     );
   }
-  // Every commit is durable before it is acknowledged, whatever the server's default.
-  await client.query('SET synchronous_commit = on');
+  // Every commit is durable before it is acknowledged, whatever the server's default. No JIT: compiling
+  // the big load query cost more than running it.
+  await client.query('SET synchronous_commit = on; SET jit = off');
   return client;
 }

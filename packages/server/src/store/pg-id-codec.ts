@@ -4,38 +4,44 @@
 import { NO_SPID_COLUMN } from './id-columns.js';
 import type { IdColumns, IdRow } from './store.js';
 
-/** Bytes of one packed record: id, sid, refs, spid (4 bytes each, big-endian) and free_pending (1). */
-export const ID_RECORD_BYTES = 17;
+/** Bytes of one packed record: id, sid, refs * 2 + free_pending, spid (4 bytes each, big-endian). */
+export const ID_RECORD_BYTES = 16;
 
-/** IDs packed per returned row by LOAD_IDS_SQL (2^16: 1.1 MB a row, 16 rows for 2^20 IDs). */
+/** IDs with the same `id >> IDS_PER_ROW_SHIFT` come packed in one row of LOAD_IDS_SQL (1 MiB at most). */
 const IDS_PER_ROW_SHIFT = 16;
 
 /**
- * Returns every ID as rows of packed records, ascending by ID within and across rows. Packing in the
- * database and decoding one buffer per 65,536 IDs instead of parsing five text fields per ID is what
- * keeps loading 2^20 IDs fast (pg's own bytea parser turns each row's hex text into a Buffer).
+ * Returns every ID as rows `[chunk, records]` of packed records, one row per 65,536 IDs of the ID space.
+ * Packing in the database and decoding one buffer per row, instead of parsing five text fields per
+ * ID, is what keeps loading 2^20 IDs fast; the table is read in its physical order (a sequential scan,
+ * no sort), so the rows and the records within them arrive in any order and `decodeIdRecords` sorts
+ * them. Two 64-bit words per ID: `id << 32 | sid` and `(refs << 1 | free_pending) << 32 | spid`.
  */
 export const LOAD_IDS_SQL = `
-SELECT string_agg(
-         substr(int8send(id), 5) || substr(int8send(sid), 5) || int4send(refs)
-           || substr(int8send(coalesce(spid, ${NO_SPID_COLUMN})), 5)
-           || CASE WHEN free_pending THEN '\\x01'::bytea ELSE '\\x00'::bytea END,
-         ''::bytea ORDER BY id) AS records
+SELECT (id >> ${IDS_PER_ROW_SHIFT})::integer AS chunk,
+       string_agg(
+         int8send((id << 32) | sid)
+           || int8send((((refs::bigint << 1) | free_pending::integer) << 32) | coalesce(spid, ${NO_SPID_COLUMN})),
+         ''::bytea) AS records
 FROM ids
-GROUP BY id >> ${IDS_PER_ROW_SHIFT}
-ORDER BY id >> ${IDS_PER_ROW_SHIFT}`;
+GROUP BY 1`;
 
 /**
- * Decodes the rows of LOAD_IDS_SQL into columns.
- * @throws Error when a row's length is not a whole number of records (a damaged read)
+ * Decodes the rows of LOAD_IDS_SQL into columns ascending by ID (rows are ordered by chunk; a row whose
+ * records are out of order is sorted on its own, so an ordered table costs one pass).
+ * @throws Error when a row's length is not a whole number of records, or an ID is in the wrong row or
+ * twice (a damaged read)
  */
-export function decodeIdRecords(rows: readonly Buffer[]): IdColumns {
+export function decodeIdRecords(rows: readonly (readonly [number, Buffer])[]): IdColumns {
+  const ordered = [...rows].sort((a, b) => a[0] - b[0]);
   let total = 0;
-  for (const row of rows) {
-    if (row.length % ID_RECORD_BYTES !== 0) {
-      throw new Error(`an ID row of ${row.length} bytes is not whole ${ID_RECORD_BYTES}-byte records`);
+  for (const [chunk, records] of ordered) {
+    if (records.length % ID_RECORD_BYTES !== 0) {
+      throw new Error(
+        `ID row ${chunk} has ${records.length} bytes, not whole ${ID_RECORD_BYTES}-byte records`,
+      );
     }
-    total += row.length / ID_RECORD_BYTES;
+    total += records.length / ID_RECORD_BYTES;
   }
   const columns = {
     id: new Uint32Array(total),
@@ -45,16 +51,51 @@ export function decodeIdRecords(rows: readonly Buffer[]): IdColumns {
     spid: new Uint32Array(total),
   };
   let i = 0;
-  for (const row of rows) {
-    for (let at = 0; at < row.length; at += ID_RECORD_BYTES, i++) {
-      columns.id[i] = row.readUInt32BE(at);
-      columns.sid[i] = row.readUInt32BE(at + 4);
-      columns.refs[i] = row.readUInt32BE(at + 8);
-      columns.spid[i] = row.readUInt32BE(at + 12);
-      columns.freePending[i] = row[at + 16];
+  for (const [chunk, records] of ordered) {
+    const start = i;
+    let sorted = true;
+    for (let at = 0; at < records.length; at += ID_RECORD_BYTES, i++) {
+      const id = records.readUInt32BE(at);
+      if (id >>> IDS_PER_ROW_SHIFT !== chunk)
+        throw new Error(`ID row ${chunk} holds ID ${id}: a damaged read`);
+      if (i > start && id <= columns.id[i - 1]) sorted = false;
+      const word = records.readUInt32BE(at + 8);
+      columns.id[i] = id;
+      columns.sid[i] = records.readUInt32BE(at + 4);
+      columns.refs[i] = word >>> 1;
+      columns.freePending[i] = word & 1;
+      columns.spid[i] = records.readUInt32BE(at + 12);
     }
+    if (!sorted) sortSegment(columns, start, i);
   }
   return columns;
+}
+
+/** Sorts `[start, end)` of the columns by ID (one chunk: the IDs differ in their low 16 bits only). */
+function sortSegment(c: IdColumns, start: number, end: number): void {
+  const n = end - start;
+  // Low 16 bits of the ID above the segment index: distinct, and exact as doubles.
+  const keys = new Float64Array(n);
+  for (let k = 0; k < n; k++) keys[k] = (c.id[start + k] & 0xffff) * 0x10000 + k;
+  keys.sort();
+  const copy = {
+    id: c.id.slice(start, end),
+    sid: c.sid.slice(start, end),
+    refs: c.refs.slice(start, end),
+    freePending: c.freePending.slice(start, end),
+    spid: c.spid.slice(start, end),
+  };
+  for (let k = 0; k < n; k++) {
+    const from = keys[k] % 0x10000;
+    if (k > 0 && copy.id[from] === c.id[start + k - 1]) {
+      throw new Error(`ID ${copy.id[from]} was read twice: a damaged read`);
+    }
+    c.id[start + k] = copy.id[from];
+    c.sid[start + k] = copy.sid[from];
+    c.refs[start + k] = copy.refs[from];
+    c.freePending[start + k] = copy.freePending[from];
+    c.spid[start + k] = copy.spid[from];
+  }
 }
 
 /** A batch's ID rows as the five arrays of UPSERT_IDS_SQL's parameters. */

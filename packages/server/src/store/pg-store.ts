@@ -110,7 +110,7 @@ export class PgStore implements Store {
     return this.#where;
   }
 
-  /** Reads the whole state (see Store.load); IDs come packed, 65,536 to a row, into columns. */
+  /** Reads the whole state (see Store.load) in one snapshot; IDs come packed (pg-id-codec.ts). */
   async load(): Promise<StoreSnapshot> {
     return this.#serial(async () => {
       const w = this.#writer;
@@ -140,8 +140,8 @@ export class PgStore implements Store {
           dying: r[3],
           secretHash: new Uint8Array(r[4]),
         }));
-        const packed = await w.query<[Buffer]>({ text: LOAD_IDS_SQL, rowMode: 'array' });
-        const ids = decodeIdRecords(packed.rows.map((r) => r[0]));
+        const packed = await w.query<[number, Buffer]>({ text: LOAD_IDS_SQL, rowMode: 'array' });
+        const ids = decodeIdRecords(packed.rows);
         const data: DataRow[] = (
           await w.query<[string, string]>({
             text: 'SELECT id, data FROM id_data ORDER BY id',
