@@ -46,12 +46,14 @@ describe('PostgreSQL store database', () => {
     const clients = await Promise.all(
       [0, 1, 2].map(async () => {
         const client = new pg.Client({ connectionString: url });
+        client.on('error', () => {});
         await client.connect();
         return client;
       }),
     );
-    const applied = await Promise.all(clients.map((client) => migratePg(client)));
-    await Promise.all(clients.map((client) => client.end()));
+    const applied = await Promise.all(clients.map((client) => migratePg(client))).finally(() =>
+      Promise.all(clients.map((client) => client.end())),
+    );
     expect(applied.flat()).toEqual([PG_SCHEMA_VERSION]);
     expect(applied.filter((versions) => versions.length > 0)).toHaveLength(1);
     const rows = await dbs.sql(url, 'SELECT version FROM schema_migrations ORDER BY version');

@@ -70,6 +70,7 @@ export function useTestDatabases(): TestDatabases {
     },
     async sql(url, text, values = []) {
       const client = new pg.Client({ connectionString: url });
+      client.on('error', () => {});
       await client.connect();
       try {
         return (await client.query(text, values)).rows;
