@@ -98,24 +98,37 @@ function sortSegment(c: IdColumns, start: number, end: number): void {
   }
 }
 
-/** A batch's ID rows as the five arrays of UPSERT_IDS_SQL's parameters. */
-export function idArrays(
-  rows: readonly IdRow[],
-): [number[], number[], number[], boolean[], (number | null)[]] {
-  const id = new Array<number>(rows.length);
-  const sid = new Array<number>(rows.length);
-  const refs = new Array<number>(rows.length);
-  const pending = new Array<boolean>(rows.length);
-  const spid = new Array<number | null>(rows.length);
+/**
+ * Returns a PostgreSQL array literal (`{1,2,NULL}`) of integers, for a `$n::bigint[]` parameter. Built
+ * here because pg's generic array serialisation cost a third of a 65,536-ID upsert.
+ */
+export function intArray(values: readonly (number | null)[]): string {
+  let text = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) text += ',';
+    text += v === null ? 'NULL' : String(Math.trunc(v));
+  }
+  return `${text}}`;
+}
+
+/** A batch's ID rows as the five array parameters of UPSERT_IDS_SQL. */
+export function idArrays(rows: readonly IdRow[]): [string, string, string, string, string] {
+  let id = '{';
+  let sid = '{';
+  let refs = '{';
+  let pending = '{';
+  let spid = '{';
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
-    id[i] = r.id;
-    sid[i] = r.sid;
-    refs[i] = r.refs;
-    pending[i] = r.freePending;
-    spid[i] = r.spid;
+    const sep = i === 0 ? '' : ',';
+    id += sep + Math.trunc(r.id);
+    sid += sep + Math.trunc(r.sid);
+    refs += sep + Math.trunc(r.refs);
+    pending += sep + (r.freePending ? 't' : 'f');
+    spid += sep + (r.spid === null ? 'NULL' : Math.trunc(r.spid));
   }
-  return [id, sid, refs, pending, spid];
+  return [`${id}}`, `${sid}}`, `${refs}}`, `${pending}}`, `${spid}}`];
 }
 
 /** Writes (inserts or replaces) many IDs in one statement; parameters from `idArrays`. */

@@ -3,7 +3,7 @@
 
 import type pg from 'pg';
 import { connect, redactDatabaseUrl } from './pg-connect.js';
-import { decodeIdRecords, idArrays, LOAD_IDS_SQL, UPSERT_IDS_SQL } from './pg-id-codec.js';
+import { decodeIdRecords, idArrays, intArray, LOAD_IDS_SQL, UPSERT_IDS_SQL } from './pg-id-codec.js';
 import { lockInstance, unlockInstance } from './pg-instance-lock.js';
 import { migrate } from './pg-migrate.js';
 import type {
@@ -292,10 +292,11 @@ export class PgStore implements Store {
         ],
       );
     }
-    if (ids.remove.length > 0) await w.query('DELETE FROM ids WHERE id = ANY($1::bigint[])', [ids.remove]);
+    if (ids.remove.length > 0)
+      await w.query('DELETE FROM ids WHERE id = ANY($1::bigint[])', [intArray(ids.remove)]);
     if (ids.upsert.length > 0) await w.query(UPSERT_IDS_SQL, idArrays(ids.upsert));
     if (data.remove.length > 0)
-      await w.query('DELETE FROM id_data WHERE id = ANY($1::bigint[])', [data.remove]);
+      await w.query('DELETE FROM id_data WHERE id = ANY($1::bigint[])', [intArray(data.remove)]);
     if (data.upsert.length > 0) {
       await w.query(
         `INSERT INTO id_data (id, data) SELECT * FROM unnest($1::bigint[], $2::text[])
@@ -344,11 +345,11 @@ export class PgStore implements Store {
       `INSERT INTO events (seq, type, id, sid, spid, data)
        SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[])`,
       [
-        kept.map((e) => e.seq),
+        intArray(kept.map((e) => e.seq)),
         kept.map((e) => e.type),
-        kept.map((e) => e.id),
-        kept.map((e) => e.sid),
-        kept.map((e) => e.spid),
+        intArray(kept.map((e) => e.id)),
+        intArray(kept.map((e) => e.sid)),
+        intArray(kept.map((e) => e.spid)),
         kept.map((e) => (e.data === null || e.data === undefined ? null : JSON.stringify(e.data))),
       ],
     );
