@@ -24,15 +24,15 @@ export interface PgStoreOptions {
   /** `postgres://USER:PASSWORD@HOST:PORT/DATABASE`; the database must exist (the tables are created). */
   readonly url: string;
   /**
-   * Events to keep, recorded in the database by the first server that opens it; later servers use the
-   * recorded value (see `PgStore.eventRetention`). Default: none recorded yet means 100,000.
+   * Events to keep. The first server to open the database records it (100,000 when omitted); later
+   * ones get the recorded value (see `PgStore.settings`).
    */
   readonly eventRetention?: number;
   /** Told when the connection holding the instance lock is lost (the next commit then fails). */
   readonly onLockLost?: (message: string) => void;
 }
 
-/** Retention recorded when the first opener gives none. */
+/** Retention recorded when the first opener gives none (the engine's default too). */
 const DEFAULT_RETENTION = 100_000;
 
 /** The namespace settings kept in the database. */
