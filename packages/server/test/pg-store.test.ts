@@ -120,6 +120,44 @@ describe('PostgreSQL store database', () => {
     await store.close();
   });
 
+  it('inserts new IDs and updates stored ones, also an ID removed and written again in one batch', async () => {
+    const url = await dbs.create();
+    let store = await PgStore.open({ url });
+    await store.load();
+    const row = (id: number, refs: number): IdRow => ({ id, sid: 1, refs, freePending: false, spid: null });
+    await store.commit(batch({ ids: { upsert: [row(1, 1), row(2, 1)], remove: [] } }));
+    await store.commit(batch({ ids: { upsert: [row(2, 5), row(3, 1)], remove: [1] } }));
+    await store.commit(batch({ ids: { upsert: [row(2, 6)], remove: [2] } }));
+    await store.close();
+    store = await PgStore.open({ url });
+    expect(idRowsOf((await store.load()).ids)).toEqual([row(2, 6), row(3, 1)]);
+    await store.commit(batch({ ids: { upsert: [row(3, 2), row(4, 1)], remove: [] } }));
+    expect(await dbs.sql(url, 'SELECT id::int, refs FROM ids ORDER BY id')).toEqual([
+      { id: 2, refs: 6 },
+      { id: 3, refs: 2 },
+      { id: 4, refs: 1 },
+    ]);
+    await store.close();
+  });
+
+  it('fails a batch, writing nothing, when a row it updates or inserts was changed behind its back', async () => {
+    const url = await dbs.create();
+    const store = await PgStore.open({ url });
+    await store.load();
+    const row = (id: number, refs: number): IdRow => ({ id, sid: 1, refs, freePending: false, spid: null });
+    await store.commit(batch({ ids: { upsert: [row(1, 1)], remove: [] } }));
+    await dbs.sql(url, 'DELETE FROM ids WHERE id = 1');
+    await expect(
+      store.commit(batch({ ids: { upsert: [row(1, 2), row(5, 1)], remove: [] } })),
+    ).rejects.toThrow(/1 of 1 IDs to update have no row .*something else wrote to it; nothing was written/);
+    await dbs.sql(url, 'INSERT INTO ids (id, sid, refs, free_pending) VALUES (7, 2, 1, false)');
+    await expect(store.commit(batch({ ids: { upsert: [row(7, 1)], remove: [] } }))).rejects.toThrow(
+      /duplicate key value violates unique constraint "ids_pkey"/,
+    );
+    expect(await dbs.sql(url, 'SELECT id::int FROM ids ORDER BY id')).toEqual([{ id: 7 }]);
+    await store.close();
+  });
+
   it('refuses, by its primary key, an ID written directly into a second set', async () => {
     const url = await dbs.create();
     const store = await PgStore.open({ url });

@@ -2,7 +2,8 @@
 // inside the caller's transaction, so a batch of 1,024 IDs is a handful of statements whatever its size.
 
 import type pg from 'pg';
-import { idArrays, intArray, UPSERT_IDS_SQL } from './pg-id-codec.js';
+import { INSERT_IDS_SQL, idArrays, intArray, UPDATE_IDS_SQL } from './pg-id-codec.js';
+import type { StoredIds } from './pg-stored-ids.js';
 import type { StoreBatch } from './store.js';
 
 /** What the store knows of the stored sequence before the batch. */
@@ -13,6 +14,8 @@ export interface StoredSequence {
   readonly oldestSeq: number;
   /** The database, redacted, for messages. */
   readonly where: string;
+  /** The IDs that have a row (updated by the caller once the batch commits). */
+  readonly ids: StoredIds;
 }
 
 /**
@@ -58,7 +61,18 @@ export async function writeBatch(w: pg.Client, batch: StoreBatch, stored: Stored
   }
   if (ids.remove.length > 0)
     await w.query('DELETE FROM ids WHERE id = ANY($1::bigint[])', [intArray(ids.remove)]);
-  if (ids.upsert.length > 0) await w.query(UPSERT_IDS_SQL, idArrays(ids.upsert));
+  // New IDs are inserted plainly (a duplicate key fails the batch), the others updated (every one
+  // must be found): half the work of an upsert, and a wrong belief about a row fails loudly.
+  const { insert, update } = stored.ids.split(ids);
+  if (insert.length > 0) await w.query(INSERT_IDS_SQL, idArrays(insert));
+  if (update.length > 0) {
+    const updated = await w.query(UPDATE_IDS_SQL, idArrays(update));
+    if (updated.rowCount !== update.length) {
+      throw new Error(
+        `${update.length - (updated.rowCount ?? 0)} of ${update.length} IDs to update have no row in ${stored.where}: something else wrote to it; nothing was written`,
+      );
+    }
+  }
   if (data.remove.length > 0)
     await w.query('DELETE FROM id_data WHERE id = ANY($1::bigint[])', [intArray(data.remove)]);
   if (data.upsert.length > 0) {

@@ -7,6 +7,7 @@ import { connect, redactDatabaseUrl } from './pg-connect.js';
 import { decodeIdRecords, LOAD_IDS_SQL } from './pg-id-codec.js';
 import { lockInstance, unlockInstance } from './pg-instance-lock.js';
 import { migrate } from './pg-migrate.js';
+import { StoredIds } from './pg-stored-ids.js';
 import type {
   CommitReceipt,
   DataRow,
@@ -59,6 +60,8 @@ export class PgStore implements Store {
   #nextSeq = 1;
   #oldestSeq = 1;
   #lockLost: string | null = null;
+  /** The IDs with a row, so a batch inserts new ones and updates the others (pg-stored-ids.ts). */
+  #storedIds = new StoredIds();
   #closed = false;
   /** Serialises event reads with commits on the writer connection (a read never sees half a batch). */
   #tail: Promise<unknown> = Promise.resolve();
@@ -168,6 +171,8 @@ export class PgStore implements Store {
         await w.query('COMMIT');
         this.#nextSeq = meta === null ? 1 : meta.nextSeq;
         this.#oldestSeq = oldest.rows[0][0] === null ? this.#nextSeq : Number(oldest.rows[0][0]);
+        this.#storedIds = new StoredIds();
+        this.#storedIds.addAll(ids.id);
         this.#loaded = true;
         return { meta, sets, ids, data, leases, leaseRefs, oldestSeq: this.#oldestSeq };
       } catch (error) {
@@ -208,8 +213,10 @@ export class PgStore implements Store {
           nextSeq: this.#nextSeq,
           oldestSeq: this.#oldestSeq,
           where: this.#where,
+          ids: this.#storedIds,
         });
         await w.query('COMMIT');
+        this.#storedIds.apply(batch.ids);
         this.#oldestSeq = oldest;
         this.#nextSeq = batch.meta.nextSeq;
         return { oldestSeq: this.#oldestSeq };
