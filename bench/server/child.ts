@@ -1,6 +1,6 @@
-// The server process the benchmark measures: `startServer` with a commit mode and store chosen on the
-// command line, so one launcher serves the contender (group commit), the baseline (one fsync per
-// request) and the non-durable reference. Prints how long startServer took, then "listening on URL".
+// The server process the benchmark measures: `startServer` with a commit mode and store (SQLite,
+// PostgreSQL, memory) chosen on the command line, so one launcher serves the contenders (group commit),
+// the baselines (one fsync'd transaction per request) and the non-durable reference. Prints how long startServer took, then "listening on URL".
 
 import { startServer } from '@ioasid/server';
 import { MemoryStore } from './memory-store.js';
@@ -14,9 +14,15 @@ if (mode !== 'group' && mode !== 'per-request')
 const dataDir = args.get('data-dir');
 if (dataDir === undefined) throw new Error('--data-dir is required');
 
+const databaseUrl = args.get('database-url');
+if (args.get('store') === 'postgres' && databaseUrl === undefined) {
+  throw new Error('--database-url is required with --store postgres');
+}
+
 const started = performance.now();
 const server = await startServer({
   dataDir,
+  databaseUrl: args.get('store') === 'postgres' ? databaseUrl : undefined,
   port: 0,
   capacity: 0xffffffff,
   adminToken: args.get('admin-token'),

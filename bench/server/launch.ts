@@ -29,7 +29,9 @@ export interface LaunchOptions {
   dataDir: string;
   commitMode: 'group' | 'per-request';
   /** `bare-fastify` runs bare-fastify.ts instead of the ioasid server. */
-  store?: 'sqlite' | 'memory' | 'bare-fastify';
+  store?: 'sqlite' | 'memory' | 'postgres' | 'bare-fastify';
+  /** The PostgreSQL database of the `postgres` store. */
+  databaseUrl?: string;
 }
 
 /** Spawns a server and resolves once it listens. */
@@ -41,6 +43,7 @@ export async function launch(options: LaunchOptions): Promise<Server> {
       : ['--import', 'tsx', CHILD, '--commit-mode', options.commitMode, '--data-dir', options.dataDir];
   if (options.store !== 'bare-fastify')
     args.push('--admin-token', TOKEN, '--store', options.store ?? 'sqlite');
+  if (options.databaseUrl !== undefined) args.push('--database-url', options.databaseUrl);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let out = '';

@@ -1,6 +1,7 @@
 // `npm run bench:server`: the durable server under autocannon on loopback. Allocation throughput and
 // latency with 1 and 64 clients and with batches, against the naive durable design (one fsync'd
-// transaction per request) and a non-durable reference in the same run; restart time with 2^20 IDs.
+// transaction per request) and a non-durable reference in the same run, on SQLite and on PostgreSQL
+// (one instance); restart time with 2^20 IDs.
 // Writes bench/results/server-latest.json (BENCH_QUICK=1: a short run, written to the temp directory).
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { CONTENDERS, measure, type Sample, type Scenario } from './scenarios.js'
 const QUICK = process.env.BENCH_QUICK === '1';
 const SECONDS = QUICK ? 2 : 4;
 const ROUNDS = QUICK ? 1 : 3;
-const [GROUP, PER_REQUEST, REFERENCE, CEILING] = CONTENDERS.map((c) => c.name);
+const [GROUP, PER_REQUEST, REFERENCE, CEILING, PG_GROUP, PG_PER_REQUEST] = CONTENDERS.map((c) => c.name);
 
 const SCENARIOS: Scenario[] = [
   { name: 'alloc, 1 client', connections: 1, perRequest: 1, contenders: [GROUP, PER_REQUEST, REFERENCE] },
@@ -22,13 +23,13 @@ const SCENARIOS: Scenario[] = [
     name: 'alloc, 64 clients',
     connections: 64,
     perRequest: 1,
-    contenders: [GROUP, PER_REQUEST, REFERENCE, CEILING],
+    contenders: [GROUP, PER_REQUEST, REFERENCE, CEILING, PG_GROUP, PG_PER_REQUEST],
   },
   {
     name: 'batch alloc (1024/request), 16 clients',
     connections: 16,
     perRequest: 1024,
-    contenders: [GROUP, PER_REQUEST],
+    contenders: [GROUP, PER_REQUEST, PG_GROUP, PG_PER_REQUEST],
   },
 ];
 
@@ -158,6 +159,22 @@ async function main(): Promise<void> {
     })),
   );
 
+  // The PostgreSQL store beside SQLite under the same load, as ratios (the machine is shared and noisy).
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  const comparisons = [SCENARIOS[1].name, SCENARIOS[2].name].map((scenario) => ({
+    scenario,
+    'PostgreSQL / SQLite (group commit)': ratio(
+      row(scenario, PG_GROUP).idsPerSecond,
+      row(scenario, GROUP).idsPerSecond,
+    ),
+    'PostgreSQL group commit / its per-request baseline': ratio(
+      row(scenario, PG_GROUP).idsPerSecond,
+      row(scenario, PG_PER_REQUEST).idsPerSecond,
+    ),
+    'p99 PostgreSQL / SQLite': ratio(row(scenario, PG_GROUP).p99Ms, row(scenario, GROUP).p99Ms),
+  }));
+  console.table(comparisons);
+
   const result = {
     date: new Date().toISOString(),
     quick: QUICK,
@@ -177,6 +194,7 @@ async function main(): Promise<void> {
     },
     fsync,
     rows,
+    comparisons,
     restart,
     targets,
   };

@@ -7,22 +7,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { admin, cpuSeconds, launch, metric, type Server, stop, TOKEN } from './launch.js';
+import { createBenchDatabase } from './pg-database.js';
 
 /** A server configuration under test. */
 export interface Contender {
   readonly name: string;
   readonly commitMode: 'group' | 'per-request';
-  readonly store: 'sqlite' | 'memory' | 'bare-fastify';
+  readonly store: 'sqlite' | 'memory' | 'postgres' | 'bare-fastify';
   /** False for the reference that keeps nothing: it shows the HTTP and allocator cost alone. */
   readonly durable: boolean;
 }
 
-/** The contender (group commit), the naive durable baseline, and the non-durable reference. */
+/**
+ * The contender (group commit), the naive durable baseline, and the non-durable reference; then the same
+ * two durable designs on PostgreSQL (one instance). The PostgreSQL baseline commits one transaction per
+ * request, one at a time: a global lock around each request's transaction.
+ */
 export const CONTENDERS: readonly Contender[] = [
   { name: 'group commit (durable)', commitMode: 'group', store: 'sqlite', durable: true },
   { name: 'fsync per request (durable baseline)', commitMode: 'per-request', store: 'sqlite', durable: true },
   { name: 'no store (not durable, reference)', commitMode: 'group', store: 'memory', durable: false },
   { name: 'bare fastify route (HTTP ceiling)', commitMode: 'group', store: 'bare-fastify', durable: false },
+  { name: 'PostgreSQL group commit (durable)', commitMode: 'group', store: 'postgres', durable: true },
+  {
+    name: 'PostgreSQL transaction per request, global lock (durable baseline)',
+    commitMode: 'per-request',
+    store: 'postgres',
+    durable: true,
+  },
 ];
 
 /** One load shape. */
@@ -62,9 +74,11 @@ const MAX = 0xffffffff;
 /** Runs `scenario` against `contender` on a fresh server and data directory. @throws on any failed check */
 export async function measure(scenario: Scenario, contender: Contender, seconds: number): Promise<Sample> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ioasid-bench-server-'));
+  const database = contender.store === 'postgres' ? await createBenchDatabase() : null;
+  const databaseUrl = database?.url;
   let server: Server | null = null;
   try {
-    server = await launch({ dataDir, commitMode: contender.commitMode, store: contender.store });
+    server = await launch({ dataDir, commitMode: contender.commitMode, store: contender.store, databaseUrl });
     if (contender.store === 'bare-fastify') return await ceiling(server, scenario, seconds);
     const { sid } = await admin<{ sid: number }>(
       server,
@@ -116,7 +130,12 @@ export async function measure(scenario: Scenario, contender: Contender, seconds:
     let idsAfterCrash: number | null = null;
     if (contender.durable) {
       await stop(server, 'SIGKILL');
-      server = await launch({ dataDir, commitMode: contender.commitMode });
+      server = await launch({
+        dataDir,
+        commitMode: contender.commitMode,
+        store: contender.store === 'postgres' ? 'postgres' : 'sqlite',
+        databaseUrl,
+      });
       idsAfterCrash = (await admin<{ count: number }>(server, 'GET', `/v1/sets/${sid}`)).count;
       if (idsAfterCrash < acknowledged) {
         throw new Error(
@@ -141,6 +160,7 @@ export async function measure(scenario: Scenario, contender: Contender, seconds:
   } finally {
     if (server !== null) await stop(server, 'SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
+    await database?.drop();
   }
 }
 

@@ -52,7 +52,8 @@ export function exitCodeTable(): ExitCodeRow[] {
     {
       exit: EXIT_NO_SERVER,
       name: 'no server',
-      meaning: 'nothing answered at --url (refused, unknown host, timeout)',
+      meaning:
+        'nothing answered at --url (refused, unknown host, timeout); `ioasid serve`: PostgreSQL did not answer at --database-url',
     },
     {
       exit: EXIT_SERVE_FATAL,

@@ -15,6 +15,8 @@ export interface ServeOptions {
   /** A number from the flag, or the raw IOASID_PORT text (parsed by `resolveOptions`, so errors name it). */
   port: number | string;
   dataDir: string;
+  /** PostgreSQL URL (flag or IOASID_DATABASE_URL); absent: the SQLite store in `dataDir`. */
+  databaseUrl?: string;
   capacity: number | string;
   eventRetention: number | string;
   maxLeasesPerSet: number | string;
@@ -27,6 +29,8 @@ export interface ResolvedServeOptions {
   readonly host: string;
   readonly port: number;
   readonly dataDir: string;
+  /** The PostgreSQL store's URL, or null for the SQLite store in `dataDir`. */
+  readonly databaseUrl: string | null;
   readonly capacity: number;
   readonly eventRetention: number;
   readonly maxLeasesPerSet: number;
@@ -66,7 +70,7 @@ export function serveProgram(
   const setLeases = integer('--max-leases-per-set', 1, MAX_COUNT);
   const adminLeases = integer('--max-admin-leases', 1, MAX_COUNT);
   return new Command(name)
-    .description('run the allocator as an HTTP service with a durable SQLite store')
+    .description('run the allocator as an HTTP service with a durable SQLite (or PostgreSQL) store')
     .option('--host <address>', 'address to listen on (env IOASID_HOST)', env.IOASID_HOST ?? DEFAULT_HOST)
     .option(
       '--port <number>',
@@ -78,6 +82,11 @@ export function serveProgram(
       '--data-dir <path>',
       'directory of the store and admin.token (env IOASID_DATA_DIR)',
       env.IOASID_DATA_DIR ?? './data',
+    )
+    .option(
+      '--database-url <url>',
+      'keep the state in PostgreSQL (postgres://USER:PASSWORD@HOST:PORT/DB) instead of SQLite in --data-dir (env IOASID_DATABASE_URL)',
+      env.IOASID_DATABASE_URL,
     )
     .option(
       '--capacity <ids>',
@@ -132,6 +141,7 @@ export function resolveOptions(options: ServeOptions): ResolvedServeOptions {
     host: options.host,
     port: fromEnv(options.port, 'IOASID_PORT', 0, 65535),
     dataDir: options.dataDir,
+    databaseUrl: options.databaseUrl === undefined || options.databaseUrl === '' ? null : options.databaseUrl,
     capacity: fromEnv(options.capacity, 'IOASID_CAPACITY', 0, 0xffffffff),
     eventRetention: fromEnv(options.eventRetention, 'IOASID_EVENT_RETENTION', 1, MAX_COUNT),
     maxLeasesPerSet: fromEnv(options.maxLeasesPerSet, 'IOASID_MAX_LEASES_PER_SET', 1, MAX_COUNT),

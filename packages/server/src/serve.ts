@@ -6,6 +6,7 @@ import pc from 'picocolors';
 import { createLogger } from './logging.js';
 import { resolveOptions, type ServeOptions, serveProgram } from './serve-options.js';
 import { startServer } from './server.js';
+import { redactDatabaseUrl, StoreUnavailableError } from './store/pg-connect.js';
 
 /** What the serve command may use from its process; the entry (main.ts, or the CLI's) provides it. */
 export interface ServeContext {
@@ -22,9 +23,11 @@ export interface ServeContext {
 
 /** Exit code of a bad flag or variable, or of a server that could not start (data directory locked...). */
 export const EXIT_SERVE_FAILURE = 1;
+/** Exit code when the database (PostgreSQL) cannot be reached at start (sysexits EX_UNAVAILABLE). */
+export const EXIT_SERVE_UNAVAILABLE = 69;
 /**
  * Exit code when the server cannot go on in its process: the store reloaded after a failed commit is
- * damaged (sysexits EX_SOFTWARE). A failed commit alone does not end the process: the server refuses
+ * damaged, or the PostgreSQL instance lock was lost (sysexits EX_SOFTWARE). A failed commit alone does not end the process: the server refuses
  * writes, serves reads and recovers by itself once its store takes writes again.
  */
 export const EXIT_SERVE_FATAL = 70;
@@ -37,7 +40,8 @@ export const EXIT_SERVE_FATAL = 70;
  * second signal or a failed stop, EXIT_SERVE_FATAL (70) when the store turned out damaged.
  * @param name the command as the user typed it, for the usage line (`ioasid-server`, `ioasid serve`)
  * @returns null once the server listens; otherwise the exit code to end with (0 after `--help`,
- * EXIT_SERVE_FAILURE after a refused flag or variable, or when the server failed to start)
+ * EXIT_SERVE_UNAVAILABLE when PostgreSQL cannot be reached, EXIT_SERVE_FAILURE after a refused flag or
+ * variable, or when the server failed to start otherwise)
  */
 export async function runServe(
   args: readonly string[],
@@ -57,7 +61,7 @@ export async function runServe(
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     context.err(pc.red(`${prefix}: ${error instanceof Error ? error.message : String(error)}`));
-    return EXIT_SERVE_FAILURE;
+    return error instanceof StoreUnavailableError ? EXIT_SERVE_UNAVAILABLE : EXIT_SERVE_FAILURE;
   }
 }
 
@@ -69,6 +73,7 @@ async function serve(raw: ServeOptions, context: ServeContext): Promise<void> {
     host: options.host,
     port: options.port,
     dataDir: options.dataDir,
+    databaseUrl: options.databaseUrl ?? undefined,
     capacity: options.capacity,
     eventRetention: options.eventRetention,
     maxLeasesPerSet: options.maxLeasesPerSet,
@@ -76,8 +81,9 @@ async function serve(raw: ServeOptions, context: ServeContext): Promise<void> {
     adminToken: context.env.IOASID_ADMIN_TOKEN,
     logger,
     onFatal: () => {
-      // The store reloaded after a failed commit is damaged: nothing in this process can fix it. The
-      // short delay lets the answers already decided reach their clients.
+      // The store reloaded after a failed commit is damaged, or the PostgreSQL instance lock was lost:
+      // nothing in this process can fix it. The short delay lets the answers already decided reach
+      // their clients.
       logger.flush();
       setTimeout(() => context.exit(EXIT_SERVE_FATAL), 200);
     },
@@ -88,9 +94,16 @@ async function serve(raw: ServeOptions, context: ServeContext): Promise<void> {
       ? 'admin token: from IOASID_ADMIN_TOKEN'
       : `admin token: ${admin.path}${admin.created ? ' (created, mode 0600)' : ''}`,
   );
+  if (options.databaseUrl !== null)
+    context.out(`store: PostgreSQL ${redactDatabaseUrl(options.databaseUrl)}`);
   context.out(`API: ${server.url}/v1  docs: ${server.url}/docs  metrics: ${server.url}/metrics`);
   context.out(pc.green(`listening on ${server.url}`));
-  logger.info({ url: server.url, dataDir: options.dataDir }, 'listening');
+  logger.info(
+    options.databaseUrl === null
+      ? { url: server.url, dataDir: options.dataDir }
+      : { url: server.url, database: redactDatabaseUrl(options.databaseUrl) },
+    'listening',
+  );
 
   const stop = (signal: string) => {
     if (exiting) {

@@ -6,10 +6,12 @@ import type { Logger } from 'pino';
 import { type AdminCredential, loadAdminToken } from './admin-token.js';
 import type { CommitMode } from './engine/commit-queue.js';
 import { Engine } from './engine/engine.js';
+import { DEFAULT_EVENT_RETENTION } from './engine/limits.js';
 import type { StoreRetryOptions } from './engine/store-outage.js';
 import { buildApp } from './http/app.js';
 import type { App } from './http/app-types.js';
 import { createLogger } from './logging.js';
+import { PgStore } from './store/pg-store.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 
@@ -24,6 +26,11 @@ export const DEFAULT_CAPACITY = 1 << 20;
 export interface ServerConfig {
   /** Directory of the SQLite store and the admin token file. */
   readonly dataDir: string;
+  /**
+   * PostgreSQL URL: keep the state there instead of SQLite in `dataDir` (which still holds admin.token).
+   * One server per database for now; the database's recorded event retention wins over `eventRetention`.
+   */
+  readonly databaseUrl?: string;
   /** Address to listen on (default 127.0.0.1). */
   readonly host?: string;
   /** Port (default 7070; 0 picks a free one, see `RunningServer.port`). */
@@ -46,7 +53,7 @@ export interface ServerConfig {
   readonly logger?: Logger | false;
   /** Milliseconds between event-stream keep-alive comments (default 15,000). */
   readonly sseKeepAliveMs?: number;
-  /** Another store than the SQLite one in `dataDir`; the server closes it. */
+  /** Another store than the SQLite one in `dataDir` (or PostgreSQL); the server closes it. */
   readonly store?: Store;
   /** How an unavailable store is retried (see EngineOptions.storeRetry). */
   readonly storeRetry?: StoreRetryOptions;
@@ -78,15 +85,44 @@ export interface RunningServer {
 /**
  * Opens the store, rebuilds the state, and listens.
  * @throws Error when the data directory is locked by another server, the store is damaged, the admin
- * token is malformed, or the address is in use
+ * token is malformed, or the address is in use; StoreUnavailableError when PostgreSQL cannot be
+ * reached; DatabaseInUseError when another server serves the PostgreSQL database
  */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const logger = config.logger === undefined ? createLogger() : config.logger;
   const admin = loadAdminToken(config.dataDir, config.adminToken);
   if (admin.warning !== null && logger) logger.warn(admin.warning);
-  const store =
-    config.store ??
-    SqliteStore.open({
+  let eventRetention = config.eventRetention;
+  let store: Store;
+  if (config.store !== undefined) store = config.store;
+  else if (config.databaseUrl !== undefined) {
+    const pgStore = await PgStore.open({
+      url: config.databaseUrl,
+      eventRetention: config.eventRetention ?? DEFAULT_EVENT_RETENTION,
+      // Without its lock this process no longer owns the database (another instance may take it over),
+      // so it cannot recover in-process: it stops, and a restart takes the lock again or is refused.
+      onLockLost: (message) => {
+        if (logger) {
+          logger.error(
+            { err: message },
+            'lost the PostgreSQL session holding the instance lock; stopping (a restart takes the lock again)',
+          );
+        }
+        config.onFatal(new Error(`lost the PostgreSQL session holding the instance lock: ${message}`));
+      },
+    });
+    const settings = pgStore.settings;
+    eventRetention = settings.eventRetention;
+    if (settings.requestedRetention !== null && logger) {
+      logger.warn(
+        { recorded: settings.eventRetention, requested: settings.requestedRetention },
+        `event retention ${settings.eventRetention} is recorded in the database; the requested ${settings.requestedRetention} is ignored`,
+      );
+    }
+    if (logger) logger.info({ database: pgStore.where }, 'store: PostgreSQL');
+    store = pgStore;
+  } else {
+    store = SqliteStore.open({
       dataDir: config.dataDir,
       onCheckpointError: (message, failures) => {
         if (logger) {
@@ -97,13 +133,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         }
       },
     });
+  }
   let engine: Engine;
   try {
     engine = await Engine.open({
       store,
       adminToken: admin.token,
       capacity: config.capacity ?? DEFAULT_CAPACITY,
-      eventRetention: config.eventRetention,
+      eventRetention,
       maxLeaseRefs: config.maxLeaseRefs,
       maxLeasesPerSet: config.maxLeasesPerSet,
       maxAdminLeases: config.maxAdminLeases,

@@ -6,7 +6,8 @@
 // every answer exactly, refusals included. After each restart every acknowledged change must be there,
 // the one operation each client had in doubt must be wholly there or wholly absent (a batch allocation
 // or a set-wide free never half), the leases must still hold their references, and the sets, capacity
-// and event log (folded into IDs, states and spids) must agree with the state.
+// and event log (folded into IDs, states and spids) must agree with the state. It runs on each store:
+// SQLite in the data directory, and PostgreSQL (`--database-url`).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,7 @@ import {
   type Visible,
   visible,
 } from './support/crash-model.js';
+import { useTestDatabases } from './support/pg.js';
 import { killAll, type ServeProcess, spawnServe } from './support/process.js';
 import { type Random, random, withSeed } from './support/random.js';
 import { openStream } from './support/sse.js';
@@ -74,8 +76,8 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-async function start(dir: string): Promise<{ server: ServeProcess; admin: Api }> {
-  const server = await spawnServe(['--port', '0', '--data-dir', dir, '--log-level', 'warn'], {
+async function start(dir: string, store: string[]): Promise<{ server: ServeProcess; admin: Api }> {
+  const server = await spawnServe(['--port', '0', '--data-dir', dir, '--log-level', 'warn', ...store], {
     IOASID_ADMIN_TOKEN: TOKEN,
   });
   return { server, admin: client(server.url, TOKEN) };
@@ -371,67 +373,79 @@ async function verifyGlobal(
   return events;
 }
 
-describe('crash safety', () => {
+describe('crash safety (SQLite)', () => {
   it('keeps every acknowledged change and never half of an unacknowledged one across SIGKILLs', async () => {
-    const rng = random();
-    await withSeed(rng, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'ioasid-crash-'));
-      dirs.push(dir);
-      let { server, admin } = await start(dir);
-      const clients: Client[] = [];
-      for (let i = 0; i < CLIENTS; i++) {
-        const set = await admin.post('/v1/sets', { owner: `crash-${i}`, quota: QUOTA });
-        expect(set.status).toBe(201);
-        const lease = await client(server.url, set.body.secret).post('/v1/leases', { ttlMs: TTL_MS });
-        expect(lease.status).toBe(201);
-        clients.push({
-          index: i,
-          sid: set.body.sid,
-          secret: set.body.secret,
-          lease: lease.body.lease,
-          lo: i * SPAN,
-          hi: i * SPAN + SPAN - 1,
-          // Each client draws from its own generator, derived from the seed the failure message names.
-          rng: random((rng.seed + (i + 1) * 0x9e3779b9) >>> 0),
-          model: new Map(),
-          doubt: null,
-          counter: 0,
-          acks: 0,
-          seen: new Map(),
-        });
-      }
-      let events: LogEvent[] = [];
-      for (let kill = 0; kill < KILLS; kill++) {
-        const before = server.url;
-        const running = clients.map((c) => load(c, client(before, c.secret), clients));
-        await new Promise((resolve) => setTimeout(resolve, 150 + rng.int(450)));
-        server.child.kill('SIGKILL');
-        await Promise.all(running);
-        expect((await server.exited).signal).toBe('SIGKILL');
-        ({ server, admin } = await start(dir));
-        const views = new Map<number, View>();
-        const url = server.url;
-        for (const seen of await Promise.all(clients.map((c) => verify(c, client(url, c.secret))))) {
-          for (const [id, view] of seen) views.set(id, view);
-        }
-        events = await verifyGlobal(admin, server.url, clients, views, events);
-      }
-      const seen = new Map<string, number>();
-      for (const c of clients) for (const [k, n] of c.seen) seen.set(k, (seen.get(k) ?? 0) + n);
-      // IOASID_CRASH_VERBOSE=1 prints what the run covered (answers by operation and outcome, doubts).
-      if (process.env.IOASID_CRASH_VERBOSE) {
-        console.log(
-          `acks ${clients.reduce((n, c) => n + c.acks, 0)}, IDs ${clients.map((c) => c.model.size)}, events ${events.length}\n`,
-          Object.fromEntries([...seen].sort()),
-        );
-      }
-      expect(clients.reduce((n, c) => n + c.acks, 0)).toBeGreaterThan(KILLS * CLIENTS);
-      // The load reached the interesting paths: spids bound and unbound, references taken, IDs left
-      // free-pending and released by their last reference.
-      for (const key of ['bind 204', 'unbind 204', 'ref 204', 'unref 200', 'unref 200 released'])
-        expect(seen.get(key) ?? 0, `acknowledged "${key}"`).toBeGreaterThan(0);
-      server.child.kill('SIGTERM');
-      expect((await server.exited).code).toBe(0);
-    });
+    await crashRun([]);
   });
 });
+
+describe('crash safety (PostgreSQL)', () => {
+  const dbs = useTestDatabases();
+  it('keeps every acknowledged change and never half of an unacknowledged one across SIGKILLs', async () => {
+    await crashRun(['--database-url', await dbs.create()]);
+  });
+});
+
+/** Runs the load, kills and checks against a server started with `store` (the flags of its store). */
+async function crashRun(store: string[]): Promise<void> {
+  const rng = random();
+  await withSeed(rng, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ioasid-crash-'));
+    dirs.push(dir);
+    let { server, admin } = await start(dir, store);
+    const clients: Client[] = [];
+    for (let i = 0; i < CLIENTS; i++) {
+      const set = await admin.post('/v1/sets', { owner: `crash-${i}`, quota: QUOTA });
+      expect(set.status).toBe(201);
+      const lease = await client(server.url, set.body.secret).post('/v1/leases', { ttlMs: TTL_MS });
+      expect(lease.status).toBe(201);
+      clients.push({
+        index: i,
+        sid: set.body.sid,
+        secret: set.body.secret,
+        lease: lease.body.lease,
+        lo: i * SPAN,
+        hi: i * SPAN + SPAN - 1,
+        // Each client draws from its own generator, derived from the seed the failure message names.
+        rng: random((rng.seed + (i + 1) * 0x9e3779b9) >>> 0),
+        model: new Map(),
+        doubt: null,
+        counter: 0,
+        acks: 0,
+        seen: new Map(),
+      });
+    }
+    let events: LogEvent[] = [];
+    for (let kill = 0; kill < KILLS; kill++) {
+      const before = server.url;
+      const running = clients.map((c) => load(c, client(before, c.secret), clients));
+      await new Promise((resolve) => setTimeout(resolve, 150 + rng.int(450)));
+      server.child.kill('SIGKILL');
+      await Promise.all(running);
+      expect((await server.exited).signal).toBe('SIGKILL');
+      ({ server, admin } = await start(dir, store));
+      const views = new Map<number, View>();
+      const url = server.url;
+      for (const seen of await Promise.all(clients.map((c) => verify(c, client(url, c.secret))))) {
+        for (const [id, view] of seen) views.set(id, view);
+      }
+      events = await verifyGlobal(admin, server.url, clients, views, events);
+    }
+    const seen = new Map<string, number>();
+    for (const c of clients) for (const [k, n] of c.seen) seen.set(k, (seen.get(k) ?? 0) + n);
+    // IOASID_CRASH_VERBOSE=1 prints what the run covered (answers by operation and outcome, doubts).
+    if (process.env.IOASID_CRASH_VERBOSE) {
+      console.log(
+        `acks ${clients.reduce((n, c) => n + c.acks, 0)}, IDs ${clients.map((c) => c.model.size)}, events ${events.length}\n`,
+        Object.fromEntries([...seen].sort()),
+      );
+    }
+    expect(clients.reduce((n, c) => n + c.acks, 0)).toBeGreaterThan(KILLS * CLIENTS);
+    // The load reached the interesting paths: spids bound and unbound, references taken, IDs left
+    // free-pending and released by their last reference.
+    for (const key of ['bind 204', 'unbind 204', 'ref 204', 'unref 200', 'unref 200 released'])
+      expect(seen.get(key) ?? 0, `acknowledged "${key}"`).toBeGreaterThan(0);
+    server.child.kill('SIGTERM');
+    expect((await server.exited).code).toBe(0);
+  });
+}

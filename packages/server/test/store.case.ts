@@ -1,4 +1,4 @@
-// The Store contract, one suite for every implementation (SQLite today, PostgreSQL next): round trips,
+// The Store contract, one suite for every implementation (SQLite and PostgreSQL): round trips,
 // deletes, atomic commits, event reads across blocks, and retention.
 
 import {
@@ -12,8 +12,8 @@ import {
 import { describe, expect, it } from 'vitest';
 import { random, withSeed } from './support/random.js';
 
-/** Opens a store on a directory; called again on the same directory to "restart". */
-export type OpenStore = (dir: string) => Store;
+/** Opens a store at a location (a directory, a database URL); called again on it to "restart". */
+export type OpenStore = (dir: string) => Store | Promise<Store>;
 
 const hash = (n: number) => new Uint8Array(32).fill(n);
 
@@ -44,10 +44,10 @@ function events(from: number, count: number): EventRecord[] {
 }
 
 /** Declares the contract tests for one Store implementation. */
-export function describeStore(name: string, tempDir: () => string, open: OpenStore): void {
+export function describeStore(name: string, tempDir: () => string | Promise<string>, open: OpenStore): void {
   describe(`${name} store contract`, () => {
     it('loads an empty snapshot from a new store', async () => {
-      const store = open(tempDir());
+      const store = await open(await tempDir());
       const snapshot = await store.load();
       expect(snapshot).toEqual({
         meta: null,
@@ -62,8 +62,8 @@ export function describeStore(name: string, tempDir: () => string, open: OpenSto
     });
 
     it('returns after a reopen exactly the rows it committed', async () => {
-      const dir = tempDir();
-      let store = open(dir);
+      const dir = await tempDir();
+      let store = await open(dir);
       await store.load();
       const ids: IdRow[] = [
         { id: 0, sid: 0, refs: 1, freePending: false, spid: null },
@@ -90,7 +90,7 @@ export function describeStore(name: string, tempDir: () => string, open: OpenSto
         }),
       );
       await store.close();
-      store = open(dir);
+      store = await open(dir);
       const snapshot = await store.load();
       expect(snapshot.meta).toEqual({ capacity: 4096, nextSeq: 3, systemSid: 1 });
       expect(snapshot.sets.map((s) => ({ ...s, secretHash: Array.from(s.secretHash) }))).toEqual([
@@ -108,8 +108,8 @@ export function describeStore(name: string, tempDir: () => string, open: OpenSto
     });
 
     it('deletes removed rows, a removed lease with its references, and ignores missing rows', async () => {
-      const dir = tempDir();
-      let store = open(dir);
+      const dir = await tempDir();
+      let store = await open(dir);
       await store.load();
       const lease = 'A'.repeat(22);
       await store.commit(
@@ -142,7 +142,7 @@ export function describeStore(name: string, tempDir: () => string, open: OpenSto
         }),
       );
       await store.close();
-      store = open(dir);
+      store = await open(dir);
       const snapshot = await store.load();
       expect([
         snapshot.sets,
@@ -157,8 +157,8 @@ export function describeStore(name: string, tempDir: () => string, open: OpenSto
     it('keeps every ID as last written across many commits and reopens (seeded)', async () => {
       const rng = random();
       await withSeed(rng, async () => {
-        const dir = tempDir();
-        let store = open(dir);
+        const dir = await tempDir();
+        let store = await open(dir);
         await store.load();
         // IDs spread over a few hundred values and a far one, so neighbours share whatever grouping the
         // store uses (SQLite: 128 IDs per row) and some groups empty out again.
@@ -189,21 +189,21 @@ export function describeStore(name: string, tempDir: () => string, open: OpenSto
           await store.commit(batch({ ids: { upsert: [...upsert.values()], remove: [...remove] } }));
           if (rng.chance(0.3)) {
             await store.close();
-            store = open(dir);
+            store = await open(dir);
             const ids = idRowsOf((await store.load()).ids);
             expect(ids).toEqual([...model.values()].sort((a, b) => a.id - b.id));
           }
         }
         await store.close();
-        store = open(dir);
+        store = await open(dir);
         expect(idRowsOf((await store.load()).ids)).toEqual([...model.values()].sort((a, b) => a.id - b.id));
         await store.close();
       });
     });
 
     it('applies nothing of a batch that fails part-way (a commit is atomic)', async () => {
-      const dir = tempDir();
-      let store = open(dir);
+      const dir = await tempDir();
+      let store = await open(dir);
       await store.load();
       await store.commit(
         batch({ events: events(1, 3), meta: { capacity: 1024, nextSeq: 4, systemSid: -1 } }),
@@ -216,7 +216,7 @@ export function describeStore(name: string, tempDir: () => string, open: OpenSto
       });
       await expect(store.commit(bad)).rejects.toThrow();
       await store.close();
-      store = open(dir);
+      store = await open(dir);
       const snapshot = await store.load();
       expect(snapshot.meta).toEqual({ capacity: 1024, nextSeq: 4, systemSid: -1 });
       expect(snapshot.sets).toEqual([]);
@@ -225,7 +225,7 @@ export function describeStore(name: string, tempDir: () => string, open: OpenSto
     });
 
     it('reads events after any position in order, across stored blocks', async () => {
-      const store = open(tempDir());
+      const store = await open(await tempDir());
       await store.load();
       const all = events(1, 2500);
       await store.commit(
@@ -250,7 +250,7 @@ export function describeStore(name: string, tempDir: () => string, open: OpenSto
     });
 
     it('keeps the retained part of one huge batch and reports where it starts', async () => {
-      const store = open(tempDir());
+      const store = await open(await tempDir());
       await store.load();
       const receipt = await store.commit(
         batch({
@@ -267,8 +267,8 @@ export function describeStore(name: string, tempDir: () => string, open: OpenSto
     });
 
     it('keeps at least the events from retainFrom on and reports the oldest one kept', async () => {
-      const dir = tempDir();
-      let store = open(dir);
+      const dir = await tempDir();
+      let store = await open(dir);
       await store.load();
       let receipt = await store.commit(
         batch({ events: events(1, 10), meta: { capacity: 1, nextSeq: 11, systemSid: -1 } }),
@@ -292,7 +292,7 @@ export function describeStore(name: string, tempDir: () => string, open: OpenSto
         Array.from({ length: 41 - receipt.oldestSeq }, (_, i) => receipt.oldestSeq + i),
       );
       await store.close();
-      store = open(dir);
+      store = await open(dir);
       expect((await store.load()).oldestSeq).toBe(receipt.oldestSeq);
       await store.close();
     });

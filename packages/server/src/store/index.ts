@@ -1,6 +1,11 @@
-// The store layer's public surface: the interface, its ID forms and the SQLite implementation.
+// The store layer's public surface: the interface, its ID forms, the SQLite and PostgreSQL implementations.
 
 export { idColumnsOf, idRowsOf, NO_SPID_COLUMN } from './id-columns.js';
+export { redactDatabaseUrl, StoreUnavailableError } from './pg-connect.js';
+export { DatabaseInUseError } from './pg-instance-lock.js';
+export { migrate as migratePg } from './pg-migrate.js';
+export { SCHEMA_VERSION as PG_SCHEMA_VERSION } from './pg-schema.js';
+export { type NamespaceSettings, PgStore, type PgStoreOptions } from './pg-store.js';
 export { SQLITE_FILE, type SqliteStoreOptions } from './sqlite-database.js';
 export { SqliteStore } from './sqlite-store.js';
 export type * from './store.js';
