@@ -85,6 +85,23 @@ describe('ioasid-server on PostgreSQL', () => {
     expect(await next.exited, next.stderr()).toEqual({ code: 0, signal: null });
   });
 
+  it('stops with exit 70 when the session holding its instance lock ends, and a restart serves again', async () => {
+    const url = await dbs.create();
+    const args = ['--port', '0', '--data-dir', tempDir(), '--database-url', url];
+    const first = await spawnServe(args, { IOASID_ADMIN_TOKEN: TOKEN });
+    const ended = await dbs.sql(
+      url,
+      "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = 'ioasid-lock' AND datname = current_database()",
+    );
+    expect(ended).toEqual([{ ended: true }]);
+    expect(await first.exited).toEqual({ code: 70, signal: null });
+    expect(first.stderr()).toMatch(/lost the PostgreSQL session holding the instance lock/);
+    const next = await spawnServe(args, { IOASID_ADMIN_TOKEN: TOKEN });
+    expect((await client(next.url, TOKEN).get('/v1/capacity')).status).toBe(200);
+    next.child.kill('SIGTERM');
+    expect((await next.exited).code).toBe(0);
+  });
+
   it('keeps the event retention recorded in the database and says so when another is asked for', async () => {
     const url = await dbs.create();
     const base = ['--port', '0', '--data-dir', tempDir(), '--database-url', url];
