@@ -205,7 +205,7 @@ export class StoreOutage {
     const downMs = Date.now() - (this.#since as Date).getTime();
     this.#log.info(
       { cause: this.#cause, downMs, refusedWrites: this.#refusedNow },
-      `store recovered after ${formatDuration(downMs)} (${this.#cause}); ${this.#refusedNow} writes were refused meanwhile`,
+      `store recovered after ${formatDuration(downMs)} (${this.#cause}); ${this.#refusedNow === 1 ? '1 write was' : `${this.#refusedNow} writes were`} refused meanwhile`,
     );
     this.#state = 'ready';
     this.#cause = null;
