@@ -11,6 +11,7 @@ import type { StoreRetryOptions } from './engine/store-outage.js';
 import { buildApp } from './http/app.js';
 import type { App } from './http/app-types.js';
 import { createLogger } from './logging.js';
+import type { PgTimeouts } from './store/pg-connect.js';
 import { PgStore } from './store/pg-store.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -31,6 +32,8 @@ export interface ServerConfig {
    * One server per database for now; the database's recorded event retention wins over `eventRetention`.
    */
   readonly databaseUrl?: string;
+  /** Time limits of the PostgreSQL connections (see PgTimeouts; defaults when omitted). */
+  readonly databaseTimeouts?: PgTimeouts;
   /** Address to listen on (default 127.0.0.1). */
   readonly host?: string;
   /** Port (default 7070; 0 picks a free one, see `RunningServer.port`). */
@@ -99,16 +102,26 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const pgStore = await PgStore.open({
       url: config.databaseUrl,
       eventRetention: config.eventRetention ?? DEFAULT_EVENT_RETENTION,
-      // Without its lock this process no longer owns the database (another instance may take it over),
-      // so it cannot recover in-process: it stops, and a restart takes the lock again or is refused.
+      timeouts: config.databaseTimeouts,
+      // The lock is lost when the database goes away (or its session is ended): commits are refused
+      // (the engine goes degraded) until the store takes the lock again, which its probes try.
       onLockLost: (message) => {
         if (logger) {
-          logger.error(
+          logger.warn(
             { err: message },
-            'lost the PostgreSQL session holding the instance lock; stopping (a restart takes the lock again)',
+            'lost the PostgreSQL session holding the instance lock; writes are refused until it is taken again (retrying)',
           );
         }
-        config.onFatal(new Error(`lost the PostgreSQL session holding the instance lock: ${message}`));
+      },
+      // Only another live instance holding the lock now stops this one: it no longer owns the database.
+      onLockTaken: (error) => {
+        if (logger) {
+          logger.error(
+            { err: error.message },
+            `another ioasid server owns the PostgreSQL database now (${error.message}); stopping`,
+          );
+        }
+        config.onFatal(error);
       },
     });
     const settings = pgStore.settings;

@@ -623,9 +623,13 @@ export class Engine {
     }
   }
 
-  /** Commits a batch of the metadata only (no event, no row), after the store's own probe if it has one. */
+  /**
+   * Commits a batch of the metadata only (no event, no row), after the store's own probe if it has one,
+   * and after reloading the committed state when the probe asks for it (Store.probe: memory may be
+   * behind the store; while degraded, memory holds nothing uncommitted, so replacing it loses nothing).
+   */
   async #probe(): Promise<void> {
-    await this.#store.probe?.();
+    if ((await this.#store.probe?.()) === 'reload') await this.#restore();
     const s = this.#s;
     await this.#store.commit({
       meta: { capacity: s.space.capacity, nextSeq: s.tracker.nextSeq, systemSid: s.space.systemSid },

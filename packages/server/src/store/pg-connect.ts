@@ -7,6 +7,51 @@ import pg from 'pg';
 export const CONNECT_TIMEOUT_MS = 5000;
 
 /**
+ * Time limits of every connection the store opens, so that no commit, load or lock waits for ever on
+ * a database that went away or on a session stuck holding a lock. All in milliseconds.
+ */
+export interface PgTimeouts {
+  /** Opening a connection (client side, default 5,000). */
+  readonly connectMs?: number;
+  /** `statement_timeout`: the server cancels a longer statement (default 10,000). */
+  readonly statementMs?: number;
+  /** `lock_timeout`: a row or table lock not granted by then fails the statement (default 5,000). */
+  readonly lockMs?: number;
+  /** `idle_in_transaction_session_timeout`: the server ends a session idle in a transaction (10,000). */
+  readonly idleInTransactionMs?: number;
+  /**
+   * `query_timeout`: the client gives up on an answer (default 12,000: after `statementMs`, for a server
+   * or network that answers nothing at all); the connection is then dropped and a new one opened.
+   */
+  readonly queryMs?: number;
+}
+
+/** The defaults of PgTimeouts. */
+export const DEFAULT_PG_TIMEOUTS: Required<PgTimeouts> = {
+  connectMs: CONNECT_TIMEOUT_MS,
+  statementMs: 10_000,
+  lockMs: 5_000,
+  idleInTransactionMs: 10_000,
+  queryMs: 12_000,
+};
+
+/** `timeouts` with the defaults filled in. @throws RangeError for a value that is not a positive integer */
+export function resolveTimeouts(timeouts: PgTimeouts = {}): Required<PgTimeouts> {
+  const all = { ...DEFAULT_PG_TIMEOUTS };
+  for (const key of Object.keys(all) as (keyof PgTimeouts)[]) {
+    const value = timeouts[key];
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value <= 0) {
+      throw new RangeError(
+        `PostgreSQL timeout ${key} must be a positive integer of milliseconds, not ${value}`,
+      );
+    }
+    all[key] = value;
+  }
+  return all;
+}
+
+/**
  * The database could not be reached or refused the connection at start. The serve command exits with
  * EXIT_SERVE_UNAVAILABLE (69) on it; the message names the (redacted) URL and what to check.
  */
@@ -56,7 +101,12 @@ function advice(error: { code?: string }, url: URL | null): string {
  * @throws StoreUnavailableError naming the redacted URL, the cause and what to check, when the
  * connection is refused, times out or is not accepted (authentication, missing database)
  */
-export async function connect(url: string, applicationName = 'ioasid'): Promise<pg.Client> {
+export async function connect(
+  url: string,
+  applicationName = 'ioasid',
+  timeouts: PgTimeouts = {},
+): Promise<pg.Client> {
+  const t = resolveTimeouts(timeouts);
   let parsed: URL | null = null;
   try {
     parsed = new URL(url);
@@ -70,8 +120,10 @@ export async function connect(url: string, applicationName = 'ioasid'): Promise<
   }
   const client = new pg.Client({
     connectionString: url,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    connectionTimeoutMillis: t.connectMs,
+    query_timeout: t.queryMs,
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     application_name: applicationName,
   });
   // An error on an idle connection is reported through the store's own handlers; never as a crash.
@@ -88,7 +140,15 @@ export async function connect(url: string, applicationName = 'ioasid'): Promise<
     );
   }
   // Every commit is durable before it is acknowledged, whatever the server's default. No JIT: compiling
-  // the big load query cost more than running it.
-  await client.query('SET synchronous_commit = on; SET jit = off');
+  // the big load query cost more than running it. Timeouts: nothing waits for ever (see PgTimeouts).
+  try {
+    await client.query(
+      `SET synchronous_commit = on; SET jit = off; SET statement_timeout = ${t.statementMs}; ` +
+        `SET lock_timeout = ${t.lockMs}; SET idle_in_transaction_session_timeout = ${t.idleInTransactionMs}`,
+    );
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw error;
+  }
   return client;
 }

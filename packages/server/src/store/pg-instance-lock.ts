@@ -29,24 +29,41 @@ export class DatabaseInUseError extends Error {
  * @throws DatabaseInUseError naming the holder's pid, host and start when another session holds it
  */
 export async function lockInstance(client: pg.Client, where: string): Promise<void> {
+  const holder = await tryLockInstance(client);
+  if (holder !== undefined) throw inUse(holder, where);
+}
+
+/**
+ * Tries to take the instance lock on `client` and records this process when it got it.
+ * @returns undefined when the lock is taken; otherwise the recorded holder (null when none is recorded)
+ */
+export async function tryLockInstance(client: pg.Client): Promise<InstanceHolder | null | undefined> {
   const taken = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [
     LOCK_CLASS,
     LOCK_INSTANCE,
   ]);
-  if (!taken.rows[0].ok) {
-    const holder = await readHolder(client);
-    const who =
-      holder === null
-        ? 'another ioasid instance'
-        : `another ioasid instance (pid ${holder.pid} on ${holder.host}, started ${holder.startedAt.toISOString()})`;
-    throw new DatabaseInUseError(
-      `${who} serves the database ${where}; one instance per database for now (several instances on one database come with the multi-instance mode): stop it or use another database`,
-    );
-  }
+  if (!taken.rows[0].ok) return readHolder(client);
   await client.query(
     `INSERT INTO instances (name, pid, host, started_at) VALUES ($1, $2, $3, now())
      ON CONFLICT (name) DO UPDATE SET pid = EXCLUDED.pid, host = EXCLUDED.host, started_at = EXCLUDED.started_at`,
     [INSTANCE_NAME, process.pid, hostname()],
+  );
+  return undefined;
+}
+
+/** True when `holder` is this process (a session of its own that PostgreSQL has not ended yet). */
+export function isThisProcess(holder: InstanceHolder | null): boolean {
+  return holder !== null && holder.pid === process.pid && holder.host === hostname();
+}
+
+/** The DatabaseInUseError for `holder` (null: none recorded) on the database `where`. */
+export function inUse(holder: InstanceHolder | null, where: string): DatabaseInUseError {
+  const who =
+    holder === null
+      ? 'another ioasid instance'
+      : `another ioasid instance (pid ${holder.pid} on ${holder.host}, started ${holder.startedAt.toISOString()})`;
+  return new DatabaseInUseError(
+    `${who} serves the database ${where}; one instance per database for now (several instances on one database come with the multi-instance mode): stop it or use another database`,
   );
 }
 

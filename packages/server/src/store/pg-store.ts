@@ -3,9 +3,18 @@
 
 import type pg from 'pg';
 import { writeBatch } from './pg-batch.js';
-import { connect, redactDatabaseUrl } from './pg-connect.js';
+import { CommittedState } from './pg-committed-state.js';
+import { connect, type PgTimeouts, redactDatabaseUrl } from './pg-connect.js';
+import { connectionSurvives, describePgFailure } from './pg-failure.js';
 import { decodeIdRecords, LOAD_IDS_SQL } from './pg-id-codec.js';
-import { lockInstance, unlockInstance } from './pg-instance-lock.js';
+import {
+  DatabaseInUseError,
+  inUse,
+  isThisProcess,
+  lockInstance,
+  tryLockInstance,
+  unlockInstance,
+} from './pg-instance-lock.js';
 import { migrate } from './pg-migrate.js';
 import { StoredIds } from './pg-stored-ids.js';
 import type {
@@ -30,8 +39,18 @@ export interface PgStoreOptions {
    * ones get the recorded value (see `PgStore.settings`).
    */
   readonly eventRetention?: number;
-  /** Told when the connection holding the instance lock is lost (the next commit then fails). */
+  /** Time limits of the store's connections (see PgTimeouts for the defaults). */
+  readonly timeouts?: PgTimeouts;
+  /**
+   * Told when the connection holding the instance lock is lost (the database went away, or its session
+   * was ended). Commits are refused until `load` or `probe` takes the lock again; nothing stops.
+   */
   readonly onLockLost?: (message: string) => void;
+  /**
+   * Told when the lock, lost, cannot be taken again because another live instance holds it now: this
+   * process no longer owns the database and cannot go on (the server stops, exit 70).
+   */
+  readonly onLockTaken?: (error: DatabaseInUseError) => void;
 }
 
 /** Retention recorded when the first opener gives none (the engine's default too). */
@@ -47,30 +66,56 @@ export interface NamespaceSettings {
 
 /**
  * The PostgreSQL implementation of `Store`. Two connections: the writer (load, commits, event reads) and
- * the lock holder, which keeps the instance lock (pg-instance-lock.ts) for the store's life. Commits are
- * one at a time (the engine's queue guarantees it); each checks the stored `next_seq` is the one it
- * continues, so a write by anything else makes it fail rather than overwrite.
+ * the lock holder, which keeps the instance lock (pg-instance-lock.ts). Commits are one at a time (the
+ * engine's queue guarantees it); each checks the stored `next_seq` is the one it continues, so a write
+ * by anything else makes it fail rather than overwrite.
+ *
+ * When the database goes away: a connection that failed is dropped and opened again by the next `load`,
+ * `probe` or commit; commits are refused while the instance lock is not held; `load` re-takes the lock
+ * before reading, and answers from memory (the last committed state) while the database does not answer;
+ * `probe` re-takes the lock and asks for a reload (`'reload'`) whenever what memory holds may be behind
+ * the database (a load answered from memory, or the lock re-taken since the last load).
  */
 export class PgStore implements Store {
-  readonly #writer: pg.Client;
-  readonly #lock: pg.Client;
+  readonly #url: string;
+  readonly #timeouts: PgTimeouts;
+  readonly #options: PgStoreOptions;
+  #writer: pg.Client | null;
+  #lock: pg.Client | null;
+  /** The backend pid of the lock session, to end it when a new session finds it still holding the lock. */
+  #lockBackend: number | null = null;
   readonly #where: string;
   readonly #settings: NamespaceSettings;
   #loaded = false;
   #nextSeq = 1;
   #oldestSeq = 1;
   #lockLost: string | null = null;
+  /** True while memory may be behind the database: commits are refused until a load from the database. */
+  #reloadNeeded = false;
+  /** The last committed state, for a load while the database does not answer. */
+  #committed: CommittedState | null = null;
   /** The IDs with a row, so a batch inserts new ones and updates the others (pg-stored-ids.ts). */
   #storedIds = new StoredIds();
   #closed = false;
   /** Serialises event reads with commits on the writer connection (a read never sees half a batch). */
   #tail: Promise<unknown> = Promise.resolve();
 
-  private constructor(writer: pg.Client, lock: pg.Client, where: string, settings: NamespaceSettings) {
-    this.#writer = writer;
-    this.#lock = lock;
+  private constructor(
+    options: PgStoreOptions,
+    writer: pg.Client,
+    lock: pg.Client,
+    where: string,
+    settings: NamespaceSettings,
+  ) {
+    this.#options = options;
+    this.#url = options.url;
+    this.#timeouts = options.timeouts ?? {};
+    this.#writer = null;
+    this.#lock = null;
     this.#where = where;
     this.#settings = settings;
+    this.#adoptWriter(writer);
+    this.#adoptLock(lock);
   }
 
   /**
@@ -81,21 +126,17 @@ export class PgStore implements Store {
    */
   static async open(options: PgStoreOptions): Promise<PgStore> {
     const where = redactDatabaseUrl(options.url);
-    const lock = await connect(options.url, 'ioasid-lock');
+    const timeouts = options.timeouts ?? {};
+    const lock = await connect(options.url, 'ioasid-lock', timeouts);
     let writer: pg.Client | null = null;
     try {
       await migrate(lock);
       await lockInstance(lock, where);
-      writer = await connect(options.url, 'ioasid');
+      const backend = await backendPid(lock);
+      writer = await connect(options.url, 'ioasid', timeouts);
       const settings = await recordSettings(writer, options.eventRetention);
-      const store = new PgStore(writer, lock, where, settings);
-      const lost = (reason: string) => {
-        if (store.#closed || store.#lockLost !== null) return;
-        store.#lockLost = reason;
-        options.onLockLost?.(reason);
-      };
-      lock.on('error', (error) => lost(error.message));
-      lock.on('end', () => lost('the connection ended'));
+      const store = new PgStore(options, writer, lock, where, settings);
+      store.#lockBackend = backend;
       return store;
     } catch (error) {
       await writer?.end().catch(() => {});
@@ -114,72 +155,92 @@ export class PgStore implements Store {
     return this.#where;
   }
 
-  /** Reads the whole state (see Store.load) in one snapshot; IDs come packed (pg-id-codec.ts). */
+  /**
+   * Reads the whole state (see Store.load) in one snapshot; IDs come packed (pg-id-codec.ts). Takes the
+   * instance lock again first when it was lost. After the first load, a database that does not answer
+   * (or refuses the read) gets the last committed state from memory instead, and the next `probe` asks
+   * for a reload.
+   * @throws StoreUnavailableError or the database's error at the first load; DatabaseInUseError when the
+   * lock, lost, is held by another instance now
+   */
   async load(): Promise<StoreSnapshot> {
-    return this.#serial(async () => {
-      const w = this.#writer;
+    try {
+      await this.#holdLock();
+      const snapshot = await this.#serial(() => this.#read());
+      this.#reloadNeeded = false;
+      this.#committed = new CommittedState(snapshot);
+      return snapshot;
+    } catch (error) {
+      if (this.#committed === null || error instanceof DatabaseInUseError) throw error;
+      this.#reloadNeeded = true;
+      return this.#committed.snapshot();
+    }
+  }
+
+  /** Reads the whole state from the database (on the writer connection, in one snapshot). */
+  async #read(): Promise<StoreSnapshot> {
+    const w = await this.#writerConnection();
+    try {
       await w.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      try {
-        const metaRows = await w.query<[string, string, string]>({
-          text: 'SELECT capacity, next_seq, system_sid FROM meta WHERE one = 1',
+      const metaRows = await w.query<[string, string, string]>({
+        text: 'SELECT capacity, next_seq, system_sid FROM meta WHERE one = 1',
+        rowMode: 'array',
+      });
+      const meta: MetaRow | null =
+        metaRows.rows.length === 0
+          ? null
+          : {
+              capacity: Number(metaRows.rows[0][0]),
+              nextSeq: Number(metaRows.rows[0][1]),
+              systemSid: Number(metaRows.rows[0][2]),
+            };
+      const sets: SetRow[] = (
+        await w.query<[string, string | null, string, boolean, Buffer]>({
+          text: 'SELECT sid, owner, quota, dying, secret_hash FROM sets ORDER BY sid',
           rowMode: 'array',
-        });
-        const meta: MetaRow | null =
-          metaRows.rows.length === 0
-            ? null
-            : {
-                capacity: Number(metaRows.rows[0][0]),
-                nextSeq: Number(metaRows.rows[0][1]),
-                systemSid: Number(metaRows.rows[0][2]),
-              };
-        const sets: SetRow[] = (
-          await w.query<[string, string | null, string, boolean, Buffer]>({
-            text: 'SELECT sid, owner, quota, dying, secret_hash FROM sets ORDER BY sid',
-            rowMode: 'array',
-          })
-        ).rows.map((r) => ({
-          sid: Number(r[0]),
-          owner: r[1],
-          quota: Number(r[2]),
-          dying: r[3],
-          secretHash: new Uint8Array(r[4]),
-        }));
-        const packed = await w.query<[number, Buffer]>({ text: LOAD_IDS_SQL, rowMode: 'array' });
-        const ids = decodeIdRecords(packed.rows);
-        const data: DataRow[] = (
-          await w.query<[string, string]>({
-            text: 'SELECT id, data FROM id_data ORDER BY id',
-            rowMode: 'array',
-          })
-        ).rows.map((r) => ({ id: Number(r[0]), json: r[1] }));
-        const leases: LeaseRow[] = (
-          await w.query<[string, string | null, string]>({
-            text: 'SELECT lease, sid, ttl_ms FROM leases ORDER BY lease',
-            rowMode: 'array',
-          })
-        ).rows.map((r) => ({ lease: r[0], sid: r[1] === null ? null : Number(r[1]), ttlMs: Number(r[2]) }));
-        const leaseRefs: LeaseRefRow[] = (
-          await w.query<[string, string, number]>({
-            text: 'SELECT lease, id, count FROM lease_refs ORDER BY lease, id',
-            rowMode: 'array',
-          })
-        ).rows.map((r) => ({ lease: r[0], id: Number(r[1]), count: r[2] }));
-        const oldest = await w.query<[string | null]>({
-          text: 'SELECT min(seq) FROM events',
+        })
+      ).rows.map((r) => ({
+        sid: Number(r[0]),
+        owner: r[1],
+        quota: Number(r[2]),
+        dying: r[3],
+        secretHash: new Uint8Array(r[4]),
+      }));
+      const packed = await w.query<[number, Buffer]>({ text: LOAD_IDS_SQL, rowMode: 'array' });
+      const ids = decodeIdRecords(packed.rows);
+      const data: DataRow[] = (
+        await w.query<[string, string]>({
+          text: 'SELECT id, data FROM id_data ORDER BY id',
           rowMode: 'array',
-        });
-        await w.query('COMMIT');
-        this.#nextSeq = meta === null ? 1 : meta.nextSeq;
-        this.#oldestSeq = oldest.rows[0][0] === null ? this.#nextSeq : Number(oldest.rows[0][0]);
-        this.#storedIds = new StoredIds();
-        this.#storedIds.addAll(ids.id);
-        this.#loaded = true;
-        return { meta, sets, ids, data, leases, leaseRefs, oldestSeq: this.#oldestSeq };
-      } catch (error) {
-        await w.query('ROLLBACK').catch(() => {});
-        throw error;
-      }
-    });
+        })
+      ).rows.map((r) => ({ id: Number(r[0]), json: r[1] }));
+      const leases: LeaseRow[] = (
+        await w.query<[string, string | null, string]>({
+          text: 'SELECT lease, sid, ttl_ms FROM leases ORDER BY lease',
+          rowMode: 'array',
+        })
+      ).rows.map((r) => ({ lease: r[0], sid: r[1] === null ? null : Number(r[1]), ttlMs: Number(r[2]) }));
+      const leaseRefs: LeaseRefRow[] = (
+        await w.query<[string, string, number]>({
+          text: 'SELECT lease, id, count FROM lease_refs ORDER BY lease, id',
+          rowMode: 'array',
+        })
+      ).rows.map((r) => ({ lease: r[0], id: Number(r[1]), count: r[2] }));
+      const oldest = await w.query<[string | null]>({
+        text: 'SELECT min(seq) FROM events',
+        rowMode: 'array',
+      });
+      await w.query('COMMIT');
+      this.#nextSeq = meta === null ? 1 : meta.nextSeq;
+      this.#oldestSeq = oldest.rows[0][0] === null ? this.#nextSeq : Number(oldest.rows[0][0]);
+      this.#storedIds = new StoredIds();
+      this.#storedIds.addAll(ids.id);
+      this.#loaded = true;
+      return { meta, sets, ids, data, leases, leaseRefs, oldestSeq: this.#oldestSeq };
+    } catch (error) {
+      await this.#rollback(w, error);
+      throw error;
+    }
   }
 
   /**
@@ -193,7 +254,12 @@ export class PgStore implements Store {
       throw new Error('the PostgreSQL store was committed to before load(); nothing was written');
     if (this.#lockLost !== null) {
       throw new Error(
-        `the connection holding the instance lock on ${this.#where} was lost (${this.#lockLost}): another instance may serve the database now; nothing was written`,
+        `the connection holding the instance lock on ${this.#where} was lost (${this.#lockLost}): writes wait until it is taken again; nothing was written`,
+      );
+    }
+    if (this.#reloadNeeded) {
+      throw new Error(
+        `the state must be reloaded from ${this.#where} first (it may have changed while this server was cut off from it); nothing was written`,
       );
     }
     const events = batch.events;
@@ -206,9 +272,9 @@ export class PgStore implements Store {
       );
     }
     return this.#serial(async () => {
-      const w = this.#writer;
-      await w.query('BEGIN');
+      const w = await this.#writerConnection();
       try {
+        await w.query('BEGIN');
         const oldest = await writeBatch(w, batch, {
           nextSeq: this.#nextSeq,
           oldestSeq: this.#oldestSeq,
@@ -219,24 +285,62 @@ export class PgStore implements Store {
         this.#storedIds.apply(batch.ids);
         this.#oldestSeq = oldest;
         this.#nextSeq = batch.meta.nextSeq;
+        this.#committed?.apply(batch, oldest);
         return { oldestSeq: this.#oldestSeq };
       } catch (error) {
-        await w.query('ROLLBACK').catch(() => {});
+        await this.#rollback(w, error);
         throw error;
       }
     });
   }
 
+  /**
+   * Checks the database takes writes again: takes the instance lock again if it was lost, opens a new
+   * writer connection if needed, and runs a statement on it.
+   * @returns `'reload'` when the state must be loaded again before a commit (a load was answered from
+   * memory, or the lock was re-taken since the last load: another writer may have written meanwhile)
+   * @throws the connection's error while the database does not answer; DatabaseInUseError when another
+   * instance holds the lock now (also told to `onLockTaken`)
+   */
+  async probe(): Promise<'reload' | undefined> {
+    if (await this.#holdLock()) this.#reloadNeeded = true;
+    await this.#serial(async () => {
+      const w = await this.#writerConnection();
+      try {
+        await w.query('SELECT 1');
+      } catch (error) {
+        this.#dropWriter(w, error);
+        throw error;
+      }
+    });
+    return this.#reloadNeeded ? 'reload' : undefined;
+  }
+
+  /**
+   * Says what a failure of this store means (see describePgFailure): "PostgreSQL at URL does not answer
+   * (ECONNREFUSED)", a database shutting down, its disk full, a timeout, ... with the password redacted.
+   */
+  describeFailure(error: unknown): string {
+    return describePgFailure(error, this.#where);
+  }
+
   /** Returns retained events with `seq > after`, ascending, at most `limit` of them (see Store.readEvents). */
   async readEvents(after: number, limit: number): Promise<EventRecord[]> {
     return this.#serial(async () => {
-      const result = await this.#writer.query<
+      const w = await this.#writerConnection();
+      let result: pg.QueryResult<
         [string, string, string | null, string | null, string | null, string | null]
-      >({
-        text: 'SELECT seq, type, id, sid, spid, data FROM events WHERE seq > $1 ORDER BY seq LIMIT $2',
-        values: [after, Math.max(1, limit)],
-        rowMode: 'array',
-      });
+      >;
+      try {
+        result = await w.query({
+          text: 'SELECT seq, type, id, sid, spid, data FROM events WHERE seq > $1 ORDER BY seq LIMIT $2',
+          values: [after, Math.max(1, limit)],
+          rowMode: 'array',
+        });
+      } catch (error) {
+        this.#dropWriter(w, error);
+        throw error;
+      }
       return result.rows.map((r) => ({
         seq: Number(r[0]),
         type: r[1],
@@ -253,9 +357,10 @@ export class PgStore implements Store {
     if (this.#closed) return;
     this.#closed = true;
     await this.#tail.catch(() => {});
-    await this.#writer.end().catch(() => {});
-    if (this.#lockLost === null) await unlockInstance(this.#lock).catch(() => {});
-    await this.#lock.end().catch(() => {});
+    await this.#writer?.end().catch(() => {});
+    const lock = this.#lock;
+    if (lock !== null && this.#lockLost === null) await unlockInstance(lock).catch(() => {});
+    await lock?.end().catch(() => {});
   }
 
   /** Runs `task` after every earlier one on the writer connection. */
@@ -264,6 +369,97 @@ export class PgStore implements Store {
     this.#tail = run.catch(() => {});
     return run;
   }
+
+  /** The writer connection, opened again when the last one failed. @throws StoreUnavailableError */
+  async #writerConnection(): Promise<pg.Client> {
+    if (this.#closed) throw new Error(`the PostgreSQL store on ${this.#where} is closed`);
+    if (this.#writer === null) this.#adoptWriter(await connect(this.#url, 'ioasid', this.#timeouts));
+    return this.#writer as pg.Client;
+  }
+
+  #adoptWriter(client: pg.Client): void {
+    this.#writer = client;
+    const gone = () => {
+      if (this.#writer === client) this.#writer = null;
+    };
+    client.on('error', gone);
+    client.on('end', gone);
+  }
+
+  /** Forgets the writer connection when `error` left it unusable (the next use opens a new one). */
+  #dropWriter(client: pg.Client, error: unknown): void {
+    if (connectionSurvives(error)) return;
+    if (this.#writer === client) this.#writer = null;
+    client.end().catch(() => {});
+  }
+
+  /** Rolls back after `error`; a connection that cannot even do that is dropped. */
+  async #rollback(client: pg.Client, error: unknown): Promise<void> {
+    if (!connectionSurvives(error)) {
+      this.#dropWriter(client, error);
+      return;
+    }
+    try {
+      await client.query('ROLLBACK');
+    } catch (rollbackError) {
+      this.#dropWriter(client, rollbackError);
+    }
+  }
+
+  #adoptLock(client: pg.Client): void {
+    this.#lock = client;
+    this.#lockLost = null;
+    const lost = (reason: string) => {
+      if (this.#closed || this.#lock !== client || this.#lockLost !== null) return;
+      this.#lockLost = reason;
+      client.end().catch(() => {});
+      this.#options.onLockLost?.(reason);
+    };
+    client.on('error', (error) => lost(error.message));
+    client.on('end', () => lost('the connection ended'));
+  }
+
+  /**
+   * Makes sure the instance lock is held: when it was lost, opens a new lock connection and takes the
+   * lock again. A session of this very process that PostgreSQL has not ended yet (a connection cut by
+   * the network) is ended first.
+   * @returns true when the lock had to be taken again
+   * @throws the connection's error; Error while an old session of this process still holds the lock;
+   * DatabaseInUseError (also told to `onLockTaken`) when another instance holds it
+   */
+  async #holdLock(): Promise<boolean> {
+    if (this.#lockLost === null && this.#lock !== null) return false;
+    if (this.#closed) throw new Error(`the PostgreSQL store on ${this.#where} is closed`);
+    const client = await connect(this.#url, 'ioasid-lock', this.#timeouts);
+    try {
+      let holder = await tryLockInstance(client);
+      if (holder !== undefined && isThisProcess(holder) && this.#lockBackend !== null) {
+        await client.query('SELECT pg_terminate_backend($1)', [this.#lockBackend]);
+        holder = await tryLockInstance(client);
+      }
+      if (holder !== undefined) {
+        if (isThisProcess(holder)) {
+          throw new Error(
+            `the instance lock on ${this.#where} is still held by this server's previous session, which PostgreSQL has not ended yet; nothing was written`,
+          );
+        }
+        const error = inUse(holder, this.#where);
+        this.#options.onLockTaken?.(error);
+        throw error;
+      }
+      this.#lockBackend = await backendPid(client);
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+    this.#adoptLock(client);
+    return true;
+  }
+}
+
+/** The backend process id of `client`'s session. */
+async function backendPid(client: pg.Client): Promise<number> {
+  return (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
 }
 
 /**

@@ -155,9 +155,11 @@ export interface Store {
   /**
    * Optional: checks that the store can take writes again beyond a minimal commit (a disk with room for
    * more than one page, say); rejects with the reason when not. The engine calls it before each probe
-   * commit while the store is unavailable, and at start.
+   * commit while the store is unavailable, and at start. Resolves with `'reload'` when what the engine
+   * holds may be behind the store (it lost and re-took its hold on a shared database, or its last `load`
+   * was answered from memory): the engine then calls `load` again before its probe commit.
    */
-  probe?(): Promise<void>;
+  probe?(): Promise<void | 'reload'>;
   /**
    * Optional: says in words what an error of this store means for an operator, naming where it happened
    * ("the disk holding /var/lib/ioasid is full"). The engine falls back to the error's message.
