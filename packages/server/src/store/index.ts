@@ -1,7 +1,13 @@
 // The store layer's public surface: the interface, its ID forms, the SQLite and PostgreSQL implementations.
 
 export { idColumnsOf, idRowsOf, NO_SPID_COLUMN } from './id-columns.js';
-export { redactDatabaseUrl, StoreUnavailableError } from './pg-connect.js';
+export {
+  DEFAULT_PG_TIMEOUTS,
+  type PgTimeouts,
+  redactDatabaseUrl,
+  StoreUnavailableError,
+} from './pg-connect.js';
+export { connectionSurvives, describePgFailure } from './pg-failure.js';
 export { DatabaseInUseError } from './pg-instance-lock.js';
 export { migrate as migratePg } from './pg-migrate.js';
 export { SCHEMA_VERSION as PG_SCHEMA_VERSION } from './pg-schema.js';

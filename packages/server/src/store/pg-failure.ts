@@ -84,7 +84,7 @@ export function describePgFailure(error: unknown, where: string): string {
     case '3D000':
       return `the database of ${where} does not exist (3D000)`;
   }
-  if (code !== null && code.startsWith('08')) return `the connection to ${at} failed (${code}: ${message})`;
+  if (code?.startsWith('08')) return `the connection to ${at} failed (${code}: ${message})`;
   if (/timeout/i.test(message)) return `${at} does not answer in time (${message})`;
   if (/Connection terminated|connection is closed|Client was closed|not queryable/i.test(message)) {
     return `${at} does not answer (the connection ended: ${message})`;

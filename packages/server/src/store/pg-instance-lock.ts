@@ -51,9 +51,17 @@ export async function tryLockInstance(client: pg.Client): Promise<InstanceHolder
   return undefined;
 }
 
-/** True when `holder` is this process (a session of its own that PostgreSQL has not ended yet). */
-export function isThisProcess(holder: InstanceHolder | null): boolean {
-  return holder !== null && holder.pid === process.pid && holder.host === hostname();
+/**
+ * Returns the backend pid of the session holding the instance lock, or null when none holds it (seen
+ * from `client`, in `pg_locks`).
+ */
+export async function lockHolderBackend(client: pg.Client): Promise<number | null> {
+  const result = await client.query<{ pid: number }>(
+    `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
+       AND classid = $1::bigint::oid AND objid = $2::bigint::oid AND objsubid = 2`,
+    [LOCK_CLASS, LOCK_INSTANCE],
+  );
+  return result.rows[0]?.pid ?? null;
 }
 
 /** The DatabaseInUseError for `holder` (null: none recorded) on the database `where`. */

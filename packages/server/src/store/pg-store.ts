@@ -10,7 +10,7 @@ import { decodeIdRecords, LOAD_IDS_SQL } from './pg-id-codec.js';
 import {
   DatabaseInUseError,
   inUse,
-  isThisProcess,
+  lockHolderBackend,
   lockInstance,
   tryLockInstance,
   unlockInstance,
@@ -421,8 +421,8 @@ export class PgStore implements Store {
 
   /**
    * Makes sure the instance lock is held: when it was lost, opens a new lock connection and takes the
-   * lock again. A session of this very process that PostgreSQL has not ended yet (a connection cut by
-   * the network) is ended first.
+   * lock again. The store's own previous session, if PostgreSQL has not ended it yet (a connection cut
+   * by the network), is ended first.
    * @returns true when the lock had to be taken again
    * @throws the connection's error; Error while an old session of this process still holds the lock;
    * DatabaseInUseError (also told to `onLockTaken`) when another instance holds it
@@ -433,14 +433,20 @@ export class PgStore implements Store {
     const client = await connect(this.#url, 'ioasid-lock', this.#timeouts);
     try {
       let holder = await tryLockInstance(client);
-      if (holder !== undefined && isThisProcess(holder) && this.#lockBackend !== null) {
-        await client.query('SELECT pg_terminate_backend($1)', [this.#lockBackend]);
+      // The old session of this store may still hold the lock (a connection cut by the network, which
+      // PostgreSQL has not noticed yet): end it, and try again while it goes.
+      for (let tries = 0; holder !== undefined && tries < 10; tries++) {
+        const backend = await lockHolderBackend(client);
+        if (backend === null || backend !== this.#lockBackend) break;
+        await client.query('SELECT pg_terminate_backend($1)', [backend]);
+        await new Promise((resolve) => setTimeout(resolve, 100));
         holder = await tryLockInstance(client);
       }
       if (holder !== undefined) {
-        if (isThisProcess(holder)) {
+        const backend = await lockHolderBackend(client);
+        if (backend !== null && backend === this.#lockBackend) {
           throw new Error(
-            `the instance lock on ${this.#where} is still held by this server's previous session, which PostgreSQL has not ended yet; nothing was written`,
+            `the instance lock on ${this.#where} is still held by this server's previous session (backend ${backend}), which PostgreSQL has not ended yet; nothing was written`,
           );
         }
         const error = inUse(holder, this.#where);

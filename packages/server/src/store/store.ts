@@ -159,6 +159,7 @@ export interface Store {
    * holds may be behind the store (it lost and re-took its hold on a shared database, or its last `load`
    * was answered from memory): the engine then calls `load` again before its probe commit.
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a probe that resolves with nothing (Promise<void>) fits too
   probe?(): Promise<void | 'reload'>;
   /**
    * Optional: says in words what an error of this store means for an operator, naming where it happened

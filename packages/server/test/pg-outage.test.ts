@@ -1,0 +1,164 @@
+// The PostgreSQL store when its database goes away and comes back: the words for each failure, a new
+// writer connection after the old one was ended, the instance lock re-taken, timeouts, a memory load.
+
+import { hostname } from 'node:os';
+import { DatabaseInUseError, describePgFailure, PgStore, type StoreBatch } from '@ioasid/server';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useTestDatabases } from './support/pg.js';
+import { startTcpProxy, type TcpProxy, throughProxy } from './support/tcp-proxy.js';
+
+const dbs = useTestDatabases();
+const proxies: TcpProxy[] = [];
+afterAll(async () => {
+  for (const proxy of proxies) await proxy.close();
+});
+
+function batch(nextSeq: number, ids: number[] = [], overrides: Partial<StoreBatch> = {}): StoreBatch {
+  const none = { upsert: [], remove: [] };
+  const first = nextSeq - ids.length;
+  return {
+    meta: { capacity: 1 << 20, nextSeq, systemSid: -1 },
+    sets: none,
+    ids: { upsert: ids.map((id) => ({ id, sid: 1, refs: 1, freePending: false, spid: null })), remove: [] },
+    data: none,
+    leases: none,
+    leaseRefs: none,
+    events: ids.map((id, i) => ({ seq: first + i, type: 'alloc', id, sid: 1, spid: null, data: null })),
+    retainFrom: 0,
+    ...overrides,
+  };
+}
+
+const ofApp = (app: string) =>
+  `SELECT pid FROM pg_stat_activity WHERE application_name = '${app}' AND datname = current_database()`;
+
+describe('PostgreSQL store across an outage', () => {
+  it('words each failure for an operator, naming the database without its password', () => {
+    const where = 'postgres://u:[Redacted]@127.0.0.1:5432/db';
+    const words = (code: string, message = 'x') =>
+      describePgFailure(Object.assign(new Error(message), { code }), where);
+    expect(words('ECONNREFUSED')).toBe(`PostgreSQL at ${where} does not answer (ECONNREFUSED)`);
+    expect(words('ECONNRESET')).toBe(`PostgreSQL at ${where} does not answer (ECONNRESET)`);
+    expect(words('57P01')).toMatch(/^PostgreSQL at .* is shutting down or restarting \(57P01\)$/);
+    expect(words('57P03')).toMatch(/starting up or shutting down .*57P03/);
+    expect(words('53100')).toBe(`the disk of the database server at ${where} is full (53100)`);
+    expect(words('57014')).toMatch(/timed out \(57014 statement_timeout\)/);
+    expect(words('55P03')).toMatch(/not granted in time \(55P03 lock_timeout\)/);
+    expect(words('28P01')).toMatch(/refused the user or password \(28P01\)/);
+    expect(words('25006')).toMatch(/is read-only \(25006/);
+    expect(describePgFailure(new Error('Query read timeout'), where)).toMatch(/does not answer in time/);
+    expect(describePgFailure(new Error('Connection terminated unexpectedly'), where)).toMatch(
+      /does not answer \(the connection ended/,
+    );
+    // A connection error wrapped by the store's own connect (StoreUnavailableError's cause).
+    const wrapped = new Error('cannot connect', {
+      cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }),
+    });
+    expect(describePgFailure(wrapped, where)).toBe(`PostgreSQL at ${where} does not answer (ECONNREFUSED)`);
+  });
+
+  it('opens a new writer connection in probe() after the old one was ended, and commits on it', async () => {
+    const url = await dbs.create();
+    const store = await PgStore.open({ url });
+    await store.load();
+    await store.commit(batch(2, [1]));
+    const [before] = await dbs.sql(url, ofApp('ioasid'));
+    await dbs.sql(url, `SELECT pg_terminate_backend(${before.pid})`);
+    await expect(store.probe()).resolves.toBeUndefined();
+    const after = await dbs.sql(url, ofApp('ioasid'));
+    expect(after).toHaveLength(1);
+    expect(after[0].pid).not.toBe(before.pid);
+    await store.commit(batch(3, [2]));
+    expect(await dbs.sql(url, 'SELECT id FROM ids ORDER BY id')).toEqual([{ id: '1' }, { id: '2' }]);
+    await store.close();
+  });
+
+  it('re-takes the instance lock after its session was ended, and commits only after a reload', async () => {
+    const url = await dbs.create();
+    const lost: string[] = [];
+    const store = await PgStore.open({ url, onLockLost: (m) => lost.push(m) });
+    await store.load();
+    const [before] = await dbs.sql(url, ofApp('ioasid-lock'));
+    await dbs.sql(url, `SELECT pg_terminate_backend(${before.pid})`);
+    await expect.poll(() => lost.length).toBe(1);
+    await expect(store.commit(batch(2, [1]))).rejects.toThrow(
+      /instance lock .* was lost .*nothing was written/,
+    );
+    expect(await store.probe()).toBe('reload');
+    await expect(store.commit(batch(2, [1]))).rejects.toThrow(/must be reloaded .*nothing was written/);
+    await store.load();
+    await store.commit(batch(2, [1]));
+    const holders = await dbs.sql(
+      url,
+      "SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = 'ioasid-lock'",
+    );
+    expect(holders).toHaveLength(1);
+    expect(holders[0].pid).not.toBe(before.pid);
+    expect(await dbs.sql(url, 'SELECT pid, host FROM instances')).toEqual([
+      { pid: process.pid, host: hostname() },
+    ]);
+    await store.close();
+  });
+
+  it('gives up the database, telling onLockTaken, when another instance took the lock meanwhile', async () => {
+    const url = await dbs.create();
+    const taken: Error[] = [];
+    const first = await PgStore.open({ url, onLockTaken: (e) => taken.push(e) });
+    await first.load();
+    await dbs.sql(url, `SELECT pg_terminate_backend(pid) FROM (${ofApp('ioasid-lock')}) s`);
+    const second = await PgStore.open({ url });
+    await second.load();
+    await expect(first.probe()).rejects.toBeInstanceOf(DatabaseInUseError);
+    expect(taken).toHaveLength(1);
+    expect(taken[0].message).toMatch(/another ioasid instance \(pid \d+ on /);
+    await second.close();
+    await first.close();
+  });
+
+  it('fails a commit blocked by a session stuck holding a lock after lock_timeout, and the connection goes on', async () => {
+    const url = await dbs.create();
+    const store = await PgStore.open({ url, timeouts: { lockMs: 300 } });
+    await store.load();
+    await store.commit(batch(2, [1]));
+    const pg = (await import('pg')).default;
+    const stuck = new pg.Client({ connectionString: url });
+    await stuck.connect();
+    await stuck.query('BEGIN');
+    await stuck.query('SELECT * FROM meta FOR UPDATE');
+    const started = performance.now();
+    const error = await store.commit(batch(3, [2])).catch((e: unknown) => e);
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(store.describeFailure(error)).toMatch(/55P03 lock_timeout/);
+    await stuck.query('ROLLBACK');
+    await stuck.end();
+    await store.commit(batch(3, [2]));
+    await store.close();
+  });
+
+  it('loads the last committed state from memory while the database does not answer, then reloads it', async () => {
+    const url = await dbs.create();
+    const proxy = await startTcpProxy(Number(new URL(url).port || 5432));
+    proxies.push(proxy);
+    const store = await PgStore.open({ url: throughProxy(url, proxy.port) });
+    await store.load();
+    await store.commit(batch(3, [1, 2]));
+    await store.commit(batch(4, [3]));
+    proxy.cut();
+    const failed = await store.commit(batch(5, [4])).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(Error);
+    expect(store.describeFailure(failed)).toMatch(
+      /^PostgreSQL at postgres:\/\/.*127\.0\.0\.1:\d+\/.* does not answer/,
+    );
+    const remembered = await store.load();
+    expect(Array.from(remembered.ids.id)).toEqual([1, 2, 3]);
+    expect(remembered.meta?.nextSeq).toBe(4);
+    const down = await store.probe().catch((e: unknown) => e);
+    expect(store.describeFailure(down)).toMatch(/does not answer \(ECONNRESET|ECONNREFUSED/);
+    proxy.restore();
+    expect(await store.probe()).toBe('reload');
+    const reloaded = await store.load();
+    expect(Array.from(reloaded.ids.id)).toEqual([1, 2, 3]);
+    await store.commit(batch(5, [4]));
+    await store.close();
+  });
+});
