@@ -29,6 +29,10 @@ function withPassword(url: string): string {
   return u.toString();
 }
 
+/** The session holding the instance lock, by its application name. */
+const LOCK_SESSION =
+  "SELECT pid FROM pg_stat_activity WHERE application_name = 'ioasid-lock' AND datname = current_database()";
+
 describe('ioasid-server on PostgreSQL', () => {
   it('answers, keeps its state across a restart, and never prints the password', async () => {
     const url = withPassword(await dbs.create());
@@ -85,21 +89,55 @@ describe('ioasid-server on PostgreSQL', () => {
     expect(await next.exited, next.stderr()).toEqual({ code: 0, signal: null });
   });
 
-  it('stops with exit 70 when the session holding its instance lock ends, and a restart serves again', async () => {
+  it('takes its instance lock again when only its lock session ends, serving reads throughout', async () => {
+    const url = await dbs.create();
+    const args = ['--port', '0', '--data-dir', tempDir(), '--database-url', url, '--capacity', '4096'];
+    const server = await spawnServe(args, { IOASID_ADMIN_TOKEN: TOKEN });
+    const admin = client(server.url, TOKEN);
+    const set = await admin.post('/v1/sets', { owner: 'vm-a', quota: 64 });
+    expect(set.status).toBe(201);
+    const [before] = await dbs.sql(url, LOCK_SESSION);
+    const ended = await dbs.sql(url, `SELECT pg_terminate_backend(${before.pid}) AS ended`);
+    expect(ended).toEqual([{ ended: true }]);
+    // Writes are refused (503 EAGAIN store-unavailable) only until the lock is taken again.
+    const vm = client(server.url, set.body.secret);
+    const deadline = Date.now() + 15_000;
+    let created = 0;
+    while (created === 0 && Date.now() < deadline) {
+      const answer = await vm.post(`/v1/sets/${set.body.sid}/ioasids`, { min: 10, max: 100 });
+      if (answer.status === 201) created = answer.body.id;
+      else {
+        expect(answer.status).toBe(503);
+        expect(answer.body.error).toMatchObject({ code: 'EAGAIN', reason: 'store-unavailable' });
+        // Reads wait only for the reload of the committed state (from the database, or from memory).
+        await expect.poll(async () => (await admin.get('/v1/sets')).status, { timeout: 2000 }).toBe(200);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    expect(created).toBeGreaterThan(0);
+    const [after] = await dbs.sql(url, LOCK_SESSION);
+    expect(after.pid).not.toBe(before.pid);
+    expect(server.stderr()).toMatch(
+      /lost the PostgreSQL session holding the instance lock; writes are refused/,
+    );
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('stops with exit 70 when another server took the database while its lock session was gone', async () => {
     const url = await dbs.create();
     const args = ['--port', '0', '--data-dir', tempDir(), '--database-url', url];
     const first = await spawnServe(args, { IOASID_ADMIN_TOKEN: TOKEN });
-    const ended = await dbs.sql(
-      url,
-      "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = 'ioasid-lock' AND datname = current_database()",
-    );
-    expect(ended).toEqual([{ ended: true }]);
+    await dbs.sql(url, `SELECT pg_terminate_backend(pid) FROM (${LOCK_SESSION}) s`);
+    const second = await spawnServe(args, { IOASID_ADMIN_TOKEN: TOKEN });
+    // The first learns it at its next write (its commit is refused, and the lock is not to be had).
+    const answer = await client(first.url, TOKEN).post('/v1/sets', { owner: 'late', quota: 1 });
+    expect(answer.status).toBe(503);
     expect(await first.exited).toEqual({ code: 70, signal: null });
-    expect(first.stderr()).toMatch(/lost the PostgreSQL session holding the instance lock/);
-    const next = await spawnServe(args, { IOASID_ADMIN_TOKEN: TOKEN });
-    expect((await client(next.url, TOKEN).get('/v1/capacity')).status).toBe(200);
-    next.child.kill('SIGTERM');
-    expect((await next.exited).code).toBe(0);
+    expect(first.stderr()).toMatch(/another ioasid server owns the PostgreSQL database now .*pid \d+/);
+    expect((await client(second.url, TOKEN).post('/v1/sets', { owner: 'b', quota: 1 })).status).toBe(201);
+    second.child.kill('SIGTERM');
+    expect((await second.exited).code).toBe(0);
   });
 
   it('keeps the event retention recorded in the database and says so when another is asked for', async () => {
