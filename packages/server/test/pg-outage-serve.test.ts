@@ -1,0 +1,170 @@
+// `ioasid-server --database-url` whose PostgreSQL goes away under load and comes back, through a TCP
+// proxy of the test's own: every request answers, nothing unwritten is acknowledged, no restart needed.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useTestDatabases } from './support/pg.js';
+import { killAll, spawnServe } from './support/process.js';
+import { startTcpProxy, type TcpProxy, throughProxy } from './support/tcp-proxy.js';
+
+const dbs = useTestDatabases();
+const TOKEN = 'pg-outage-admin-token-0123456789';
+/** Longest any request may take, the database cut or not. */
+const ANSWER_MS = 15_000;
+/** Longest the server may take to take writes again once the database is back (backoff cap 30 s). */
+const RECOVERY_MS = 40_000;
+const dirs: string[] = [];
+const proxies: TcpProxy[] = [];
+afterAll(async () => {
+  killAll();
+  for (const proxy of proxies) await proxy.close();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+interface Answer {
+  readonly status: number;
+  readonly body: {
+    readonly error?: { code: string; reason: string; values: Record<string, unknown> };
+  } & Record<string, unknown>;
+  readonly ms: number;
+}
+
+/** One request with a bound: a request that does not answer within ANSWER_MS fails the test. */
+async function request(
+  base: string,
+  secret: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Answer> {
+  const started = performance.now();
+  const response = await fetch(base + path, {
+    method,
+    headers: {
+      authorization: `Bearer ${secret}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(ANSWER_MS),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: text === '' ? {} : JSON.parse(text),
+    ms: performance.now() - started,
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('ioasid-server on PostgreSQL when the database goes away', () => {
+  it('refuses writes with 503 store-unavailable, serves reads, and takes writes again by itself, losing no acknowledged ID', async () => {
+    const url = await dbs.create();
+    const proxy = await startTcpProxy(Number(new URL(url).port || 5432));
+    proxies.push(proxy);
+    const dir = mkdtempSync(join(tmpdir(), 'ioasid-pg-outage-'));
+    dirs.push(dir);
+    const server = await spawnServe(
+      [
+        '--port',
+        '0',
+        '--data-dir',
+        dir,
+        '--database-url',
+        throughProxy(url, proxy.port),
+        '--capacity',
+        '65536',
+      ],
+      { IOASID_ADMIN_TOKEN: TOKEN },
+    );
+    const base = server.url;
+    const CLIENTS = 6;
+    const sets: { sid: number; secret: string }[] = [];
+    for (let i = 0; i < CLIENTS; i++) {
+      const set = await request(base, TOKEN, 'POST', '/v1/sets', { owner: `vm-${i}`, quota: 10_000 });
+      expect(set.status).toBe(201);
+      sets.push({ sid: set.body.sid as number, secret: set.body.secret as string });
+    }
+
+    // Load: every client allocates one ID after the other until told to stop.
+    const acknowledged = new Map<number, number>(); // id -> sid
+    const refused: Answer[] = [];
+    let stop = false;
+    let slowest = 0;
+    const failures: unknown[] = [];
+    const load = sets
+      .map(async ({ sid, secret }) => {
+        while (!stop) {
+          const answer = await request(base, secret, 'POST', `/v1/sets/${sid}/ioasids`, {
+            min: 1,
+            max: 65535,
+          });
+          slowest = Math.max(slowest, answer.ms);
+          if (answer.status === 201) {
+            const id = answer.body.id as number;
+            expect(acknowledged.has(id), `ID ${id} acknowledged twice`).toBe(false);
+            acknowledged.set(id, sid);
+          } else {
+            expect(answer.status).toBe(503);
+            expect(answer.body.error).toMatchObject({ code: 'EAGAIN', reason: 'store-unavailable' });
+            refused.push(answer);
+            await sleep(20);
+          }
+        }
+      })
+      .map((client) => client.catch((error: unknown) => failures.push(error)));
+
+    await sleep(1000);
+    const beforeCut = acknowledged.size;
+    expect(beforeCut).toBeGreaterThan(0);
+    proxy.cut();
+    // While cut: /readyz names the cause, reads are served from the committed state.
+    await expect
+      .poll(async () => (await request(base, TOKEN, 'GET', '/readyz')).status, { timeout: ANSWER_MS })
+      .toBe(503);
+    const ready = await request(base, TOKEN, 'GET', '/readyz');
+    expect(ready.body.error).toMatchObject({ code: 'EAGAIN', reason: 'store-unavailable' });
+    expect(String(ready.body.error?.values.cause)).toMatch(
+      /^PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:\d+\/ioasid_test_\w+ does not answer \(E[A-Z]+\)$/,
+    );
+    await sleep(3000);
+    const listed = await request(base, TOKEN, 'GET', '/v1/sets');
+    expect(listed.status).toBe(200);
+    expect((listed.body.sets as unknown[]).length).toBe(CLIENTS);
+    const duringCut = acknowledged.size;
+    expect(refused.length).toBeGreaterThan(0);
+
+    proxy.restore();
+    const restoredAt = performance.now();
+    await expect
+      .poll(() => acknowledged.size > duringCut, { timeout: RECOVERY_MS, interval: 200 })
+      .toBe(true);
+    console.log(
+      `writes taken again ${Math.round(performance.now() - restoredAt)} ms after the database came back`,
+    );
+    expect((await request(base, TOKEN, 'GET', '/readyz')).status).toBe(200);
+    await sleep(500);
+    stop = true;
+    await Promise.all(load);
+    expect(failures).toEqual([]);
+    expect(slowest).toBeLessThan(ANSWER_MS);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    expect(server.stdout() + server.stderr()).toMatch(/store recovered after/);
+
+    // Every acknowledged ID is in the database, in its set; the event log has no gap.
+    const rows = await dbs.sql(url, 'SELECT id, sid FROM ids');
+    const stored = new Map(rows.map((r) => [Number(r.id), Number(r.sid)]));
+    for (const [id, sid] of acknowledged) expect(stored.get(id), `acknowledged ID ${id}`).toBe(sid);
+    const events = (await dbs.sql(url, 'SELECT seq FROM events ORDER BY seq')).map((r) => Number(r.seq));
+    const [meta] = await dbs.sql(url, 'SELECT next_seq FROM meta');
+    expect(events.length).toBeGreaterThan(0);
+    expect(events[events.length - 1]).toBe(Number(meta.next_seq) - 1);
+    events.forEach((seq, i) => {
+      expect(seq).toBe(events[0] + i);
+    });
+    expect(acknowledged.size).toBeGreaterThan(duringCut);
+  }, 120_000);
+});
