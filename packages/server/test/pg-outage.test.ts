@@ -161,4 +161,74 @@ describe('PostgreSQL store across an outage', () => {
     await store.commit(batch(5, [4]));
     await store.close();
   });
+
+  it('remembers exactly what the database holds: sets, IDs, data, leases and references across many batches', async () => {
+    const url = await dbs.create();
+    const proxy = await startTcpProxy(Number(new URL(url).port || 5432));
+    proxies.push(proxy);
+    const store = await PgStore.open({ url: throughProxy(url, proxy.port) });
+    await store.load();
+    const hash = new Uint8Array(32).fill(7);
+    const none = { upsert: [], remove: [] };
+    let seq = 1;
+    const commit = (over: Partial<StoreBatch>, ids: number[] = []) => {
+      const b = batch(seq + ids.length, ids, over);
+      seq += ids.length;
+      return store.commit(b);
+    };
+    const row = (id: number, sid: number, refs = 1, spid: number | null = null) => ({
+      id,
+      sid,
+      refs,
+      freePending: false,
+      spid,
+    });
+    await commit({
+      sets: {
+        upsert: [1, 2, 3].map((sid) => ({ sid, owner: `o${sid}`, quota: 9, dying: false, secretHash: hash })),
+        remove: [],
+      },
+    });
+    await commit({ data: { upsert: [{ id: 1, json: '{"a":1}' }], remove: [] } }, [1, 2, 3, 4]);
+    await commit({
+      ids: { upsert: [row(2, 1, 2, 77), row(5, 2)], remove: [3] },
+      leases: {
+        upsert: [
+          { lease: 'l1', sid: 1, ttlMs: 1000 },
+          { lease: 'l2', sid: null, ttlMs: 5 },
+        ],
+        remove: [],
+      },
+      leaseRefs: {
+        upsert: [
+          { lease: 'l1', id: 2, count: 1 },
+          { lease: 'l2', id: 5, count: 3 },
+        ],
+        remove: [],
+      },
+      data: {
+        upsert: [
+          { id: 1, json: '{"a":2}' },
+          { id: 5, json: 'null' },
+        ],
+        remove: [],
+      },
+    });
+    await commit({
+      sets: { upsert: [{ sid: 2, owner: 'o2', quota: 9, dying: true, secretHash: hash }], remove: [3] },
+      leases: { upsert: [], remove: ['l2'] },
+      ids: { upsert: [row(3, 1)], remove: [4] },
+      data: { upsert: [], remove: [5] },
+      leaseRefs: none,
+    });
+    proxy.cut();
+    const remembered = await store.load();
+    proxy.restore();
+    expect(await store.probe()).toBe('reload');
+    const stored = await store.load();
+    expect(remembered).toEqual(stored);
+    expect(Array.from(stored.ids.id)).toEqual([1, 2, 3, 5]);
+    expect(stored.leases.map((l) => l.lease)).toEqual(['l1']);
+    await store.close();
+  });
 });
