@@ -231,4 +231,30 @@ describe('PostgreSQL store across an outage', () => {
     expect(stored.leases.map((l) => l.lease)).toEqual(['l1']);
     await store.close();
   });
+
+  it('ends its own previous lock session, which PostgreSQL kept after a partition, to take the lock again', async () => {
+    const url = await dbs.create();
+    const proxy = await startTcpProxy(Number(new URL(url).port || 5432));
+    proxies.push(proxy);
+    const taken: Error[] = [];
+    const store = await PgStore.open({
+      url: throughProxy(url, proxy.port),
+      onLockTaken: (e) => taken.push(e),
+    });
+    await store.load();
+    const [old] = await dbs.sql(url, ofApp('ioasid-lock'));
+    proxy.cut(true);
+    await expect(store.commit(batch(2, [1]))).rejects.toThrow();
+    // PostgreSQL still has the old session, holding the lock.
+    expect(await dbs.sql(url, ofApp('ioasid-lock'))).toEqual([old]);
+    proxy.restore();
+    expect(await store.probe()).toBe('reload');
+    expect(taken).toEqual([]);
+    const now = await dbs.sql(url, ofApp('ioasid-lock'));
+    expect(now).toHaveLength(1);
+    expect(now[0].pid).not.toBe(old.pid);
+    await store.load();
+    await store.commit(batch(2, [1]));
+    await store.close();
+  });
 });

@@ -9,8 +9,12 @@ export interface TcpProxy {
   readonly port: number;
   /** Connections forwarded so far. */
   readonly accepted: number;
-  /** Destroys every open connection (both sides) and refuses new ones until `restore`. */
-  cut(): void;
+  /**
+   * Destroys every open connection and refuses new ones until `restore`. With `keepUpstream`, the
+   * connections to the target stay open (a network partition the database has not noticed yet: its
+   * sessions, and the locks they hold, live on).
+   */
+  cut(keepUpstream?: boolean): void;
   /** Forwards new connections again. */
   restore(): void;
   /** Destroys everything and stops listening. */
@@ -20,6 +24,7 @@ export interface TcpProxy {
 /** Starts a proxy on 127.0.0.1 (a free port) forwarding to `targetHost:targetPort`. */
 export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  const upstreams = new Set<Socket>();
   let open = true;
   let accepted = 0;
   const track = (socket: Socket) => {
@@ -37,15 +42,25 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     accepted++;
     const upstream = tcpConnect(targetPort, targetHost);
     track(upstream);
+    upstreams.add(upstream);
     client.pipe(upstream);
     upstream.pipe(client);
-    client.on('close', () => upstream.destroy());
+    client.on('close', () => {
+      if (!keep.has(upstream)) upstream.destroy();
+    });
     upstream.on('close', () => client.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
-  const destroyAll = () => {
-    for (const socket of sockets) socket.resetAndDestroy();
+  /** Upstream connections left open by `cut(true)` (destroyed by `close`). */
+  const keep = new Set<Socket>();
+  const destroyAll = (keepUpstream: boolean) => {
+    for (const socket of sockets) {
+      if (keepUpstream && upstreams.has(socket)) {
+        socket.unpipe();
+        keep.add(socket);
+      } else socket.resetAndDestroy();
+    }
     sockets.clear();
   };
   return {
@@ -53,16 +68,18 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     get accepted() {
       return accepted;
     },
-    cut() {
+    cut(keepUpstream = false) {
       open = false;
-      destroyAll();
+      destroyAll(keepUpstream);
     },
     restore() {
       open = true;
     },
     async close() {
       open = false;
-      destroyAll();
+      destroyAll(false);
+      for (const socket of keep) socket.destroy();
+      keep.clear();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
