@@ -175,4 +175,35 @@ describe('ioasid-server on PostgreSQL when the database goes away', () => {
     });
     expect(acknowledged.size).toBeGreaterThan(duringCut);
   }, 120_000);
+
+  it('answers /readyz 503 when the database goes away while it is idle, and 200 again once it is back', async () => {
+    const url = await dbs.create();
+    const proxy = await startTcpProxy(Number(new URL(url).port || 5432));
+    proxies.push(proxy);
+    const dir = mkdtempSync(join(tmpdir(), 'ioasid-pg-outage-'));
+    dirs.push(dir);
+    const server = await spawnServe(
+      ['--port', '0', '--data-dir', dir, '--database-url', throughProxy(url, proxy.port)],
+      { IOASID_ADMIN_TOKEN: TOKEN },
+    );
+    expect((await request(server.url, TOKEN, 'GET', '/readyz')).status).toBe(200);
+    proxy.cut();
+    // No write comes: the lost connections alone make the server find out.
+    await expect
+      .poll(async () => (await request(server.url, TOKEN, 'GET', '/readyz')).status, { timeout: 5000 })
+      .toBe(503);
+    expect((await request(server.url, TOKEN, 'GET', '/v1/sets')).status).toBe(200);
+    proxy.restore();
+    await expect
+      .poll(async () => (await request(server.url, TOKEN, 'GET', '/readyz')).status, {
+        timeout: RECOVERY_MS,
+        interval: 200,
+      })
+      .toBe(200);
+    expect((await request(server.url, TOKEN, 'POST', '/v1/sets', { owner: 'after', quota: 1 })).status).toBe(
+      201,
+    );
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+  }, 60_000);
 });

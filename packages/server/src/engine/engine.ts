@@ -101,6 +101,7 @@ export class Engine {
       },
       options.commitMode ?? 'group',
     );
+    options.store.watch?.(() => this.#storeTrouble());
   }
 
   /**
@@ -575,6 +576,16 @@ export class Engine {
   #commitFailed(error: unknown): Error {
     this.#s.leases.stop();
     return this.#outage.commitFailed(error);
+  }
+
+  /**
+   * The store saw trouble with no commit running (Store.watch): a commit of the metadata finds out
+   * whether it still takes writes; when not, the outage takes over as after any failed commit.
+   */
+  #storeTrouble(): void {
+    if (this.stopped || this.#outage.state !== 'ready') return;
+    this.#s.tracker.metaDirty = true;
+    this.#queue.schedule();
   }
 
   /** The store's words for a failure (see Store.describeFailure), or the error's message. */

@@ -97,6 +97,8 @@ export class PgStore implements Store {
   /** The IDs with a row, so a batch inserts new ones and updates the others (pg-stored-ids.ts). */
   #storedIds = new StoredIds();
   #closed = false;
+  /** Told when a connection is lost while idle (see Store.watch). */
+  #trouble: (() => void) | null = null;
   /** Serialises event reads with commits on the writer connection (a read never sees half a batch). */
   #tail: Promise<unknown> = Promise.resolve();
 
@@ -316,6 +318,11 @@ export class PgStore implements Store {
     return this.#reloadNeeded ? 'reload' : undefined;
   }
 
+  /** Registers the engine's callback for a connection lost while idle (see Store.watch). */
+  watch(trouble: () => void): void {
+    this.#trouble = trouble;
+  }
+
   /**
    * Says what a failure of this store means (see describePgFailure): "PostgreSQL at URL does not answer
    * (ECONNREFUSED)", a database shutting down, its disk full, a timeout, ... with the password redacted.
@@ -380,7 +387,9 @@ export class PgStore implements Store {
   #adoptWriter(client: pg.Client): void {
     this.#writer = client;
     const gone = () => {
-      if (this.#writer === client) this.#writer = null;
+      if (this.#writer !== client) return;
+      this.#writer = null;
+      if (!this.#closed) this.#trouble?.();
     };
     client.on('error', gone);
     client.on('end', gone);
@@ -414,6 +423,7 @@ export class PgStore implements Store {
       this.#lockLost = reason;
       client.end().catch(() => {});
       this.#options.onLockLost?.(reason);
+      this.#trouble?.();
     };
     client.on('error', (error) => lost(error.message));
     client.on('end', () => lost('the connection ended'));

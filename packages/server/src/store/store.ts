@@ -167,6 +167,12 @@ export interface Store {
    */
   describeFailure?(error: unknown): string;
   /**
+   * Optional: registers `trouble`, called when the store learns of trouble while no commit runs (a
+   * database connection lost while idle), so the engine commits to find out instead of answering ready
+   * until its next write.
+   */
+  watch?(trouble: () => void): void;
+  /**
    * Returns retained events with `seq > after`, ascending, about `limit` of them (whole stored blocks,
    * so possibly a few more); an empty array when there are none.
    */
