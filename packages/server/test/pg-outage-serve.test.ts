@@ -192,7 +192,10 @@ describe('ioasid-server on PostgreSQL when the database goes away', () => {
     await expect
       .poll(async () => (await request(server.url, TOKEN, 'GET', '/readyz')).status, { timeout: 5000 })
       .toBe(503);
-    expect((await request(server.url, TOKEN, 'GET', '/v1/sets')).status).toBe(200);
+    // Reads wait only for the return to the committed state (from memory: milliseconds).
+    await expect
+      .poll(async () => (await request(server.url, TOKEN, 'GET', '/v1/sets')).status, { timeout: 2000 })
+      .toBe(200);
     proxy.restore();
     await expect
       .poll(async () => (await request(server.url, TOKEN, 'GET', '/readyz')).status, {
