@@ -445,18 +445,19 @@ export class PgStore implements Store {
       let holder = await tryLockInstance(client);
       // The old session of this store may still hold the lock (a connection cut by the network, which
       // PostgreSQL has not noticed yet): end it, and try again while it goes.
+      // A holder gone between the two looks (backend null) is tried again too.
       for (let tries = 0; holder !== undefined && tries < 10; tries++) {
         const backend = await lockHolderBackend(client);
-        if (backend === null || backend !== this.#lockBackend) break;
-        await client.query('SELECT pg_terminate_backend($1)', [backend]);
+        if (backend !== null && backend !== this.#lockBackend) break;
+        if (backend !== null) await client.query('SELECT pg_terminate_backend($1)', [backend]);
         await new Promise((resolve) => setTimeout(resolve, 100));
         holder = await tryLockInstance(client);
       }
       if (holder !== undefined) {
         const backend = await lockHolderBackend(client);
-        if (backend !== null && backend === this.#lockBackend) {
+        if (backend === null || backend === this.#lockBackend) {
           throw new Error(
-            `the instance lock on ${this.#where} is still held by this server's previous session (backend ${backend}), which PostgreSQL has not ended yet; nothing was written`,
+            `the instance lock on ${this.#where} is still held by this server's previous session${backend === null ? '' : ` (backend ${backend})`}, which PostgreSQL has not ended yet; nothing was written`,
           );
         }
         const error = inUse(holder, this.#where);
