@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { DatabaseInUseError, describePgFailure, PgStore, type StoreBatch } from '@ioasid/server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useTestDatabases } from './support/pg.js';
+import { allocBatch } from './support/store-batch.js';
 import { startTcpProxy, type TcpProxy, throughProxy } from './support/tcp-proxy.js';
 
 const dbs = useTestDatabases();
@@ -13,21 +14,8 @@ afterAll(async () => {
   for (const proxy of proxies) await proxy.close();
 });
 
-function batch(nextSeq: number, ids: number[] = [], overrides: Partial<StoreBatch> = {}): StoreBatch {
-  const none = { upsert: [], remove: [] };
-  const first = nextSeq - ids.length;
-  return {
-    meta: { capacity: 1 << 20, nextSeq, systemSid: -1 },
-    sets: none,
-    ids: { upsert: ids.map((id) => ({ id, sid: 1, refs: 1, freePending: false, spid: null })), remove: [] },
-    data: none,
-    leases: none,
-    leaseRefs: none,
-    events: ids.map((id, i) => ({ seq: first + i, type: 'alloc', id, sid: 1, spid: null, data: null })),
-    retainFrom: 0,
-    ...overrides,
-  };
-}
+const batch = (nextSeq: number, ids: number[] = [], overrides: Partial<StoreBatch> = {}): StoreBatch =>
+  allocBatch(1 << 20, 1, nextSeq, ids, overrides);
 
 const ofApp = (app: string) =>
   `SELECT pid FROM pg_stat_activity WHERE application_name = '${app}' AND datname = current_database()`;

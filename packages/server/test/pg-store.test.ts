@@ -16,23 +16,11 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { describeStore } from './store.case.js';
 import { databaseUrl, TEST_DATABASE_URL, useTestDatabases } from './support/pg.js';
+import { storeBatch } from './support/store-batch.js';
 
 const dbs = useTestDatabases();
 
-function batch(overrides: Partial<StoreBatch> = {}): StoreBatch {
-  const none = { upsert: [], remove: [] };
-  return {
-    meta: { capacity: 1 << 20, nextSeq: 1, systemSid: -1 },
-    sets: none,
-    ids: none,
-    data: none,
-    leases: none,
-    leaseRefs: none,
-    events: [],
-    retainFrom: 0,
-    ...overrides,
-  };
-}
+const batch = (overrides: Partial<StoreBatch> = {}): StoreBatch => storeBatch(1 << 20, overrides);
 
 describeStore(
   'PostgreSQL',

@@ -7,6 +7,7 @@ import { idRowsOf, SQLITE_FILE, SqliteStore, type StoreBatch } from '@ioasid/ser
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeStore } from './store.case.js';
+import { storeBatch } from './support/store-batch.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -18,20 +19,7 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-function emptyBatch(overrides: Partial<StoreBatch> = {}): StoreBatch {
-  const none = { upsert: [], remove: [] };
-  return {
-    meta: { capacity: 4096, nextSeq: 1, systemSid: -1 },
-    sets: none,
-    ids: none,
-    data: none,
-    leases: none,
-    leaseRefs: none,
-    events: [],
-    retainFrom: 0,
-    ...overrides,
-  };
-}
+const emptyBatch = (overrides: Partial<StoreBatch> = {}): StoreBatch => storeBatch(4096, overrides);
 
 describeStore('SQLite', tempDir, (dir) => SqliteStore.open({ dataDir: dir }));
 

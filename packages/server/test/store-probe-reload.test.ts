@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { ADMIN, Engine, type EventRecord, SqliteStore } from '@ioasid/server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FlakyStore, until } from './support/flaky-store.js';
+import { allocBatch } from './support/store-batch.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -60,16 +61,11 @@ describe('a store shared with another writer', () => {
     // Meanwhile another writer commits ID 42 in the set, continuing the stored sequence.
     const loaded = await store.inner.load();
     const seq = loaded.meta?.nextSeq ?? 1;
-    await store.inner.commit({
-      meta: { capacity: 1000, nextSeq: seq + 1, systemSid: loaded.meta?.systemSid ?? -1 },
-      sets: { upsert: [], remove: [] },
-      ids: { upsert: [{ id: 42, sid: set.sid, refs: 1, freePending: false, spid: null }], remove: [] },
-      data: { upsert: [], remove: [] },
-      leases: { upsert: [], remove: [] },
-      leaseRefs: { upsert: [], remove: [] },
-      events: [{ seq, type: 'alloc', id: 42, sid: set.sid, spid: null, data: null }],
-      retainFrom: 0,
-    });
+    await store.inner.commit(
+      allocBatch(1000, set.sid, seq + 1, [42], {
+        meta: { capacity: 1000, nextSeq: seq + 1, systemSid: loaded.meta?.systemSid ?? -1 },
+      }),
+    );
     store.probeAnswer = 'reload';
     store.fault = 'none';
     await until(() => engine.storeStatus().state === 'ready');

@@ -11,26 +11,14 @@ import {
 } from '@ioasid/server';
 import { describe, expect, it } from 'vitest';
 import { random, withSeed } from './support/random.js';
+import { storeBatch } from './support/store-batch.js';
 
 /** Opens a store at a location (a directory, a database URL); called again on it to "restart". */
 export type OpenStore = (dir: string) => Store | Promise<Store>;
 
 const hash = (n: number) => new Uint8Array(32).fill(n);
 
-function batch(overrides: Partial<StoreBatch> = {}): StoreBatch {
-  const none = { upsert: [], remove: [] };
-  return {
-    meta: { capacity: 1024, nextSeq: 1, systemSid: -1 },
-    sets: none,
-    ids: none,
-    data: none,
-    leases: none,
-    leaseRefs: none,
-    events: [],
-    retainFrom: 0,
-    ...overrides,
-  };
-}
+const batch = (overrides: Partial<StoreBatch> = {}): StoreBatch => storeBatch(1024, overrides);
 
 function events(from: number, count: number): EventRecord[] {
   return Array.from({ length: count }, (_, i) => ({
