@@ -59,26 +59,26 @@ async function request(
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A fresh database, a TCP proxy in front of it, and a real `ioasid-server` that reaches the database
+ * only through the proxy (so the test can cut it). `extra` are more serve flags.
+ */
+async function serverBehindProxy(extra: string[] = []) {
+  const url = await dbs.create();
+  const proxy = await startTcpProxy(Number(new URL(url).port || 5432));
+  proxies.push(proxy);
+  const dir = mkdtempSync(join(tmpdir(), 'ioasid-pg-outage-'));
+  dirs.push(dir);
+  const server = await spawnServe(
+    ['--port', '0', '--data-dir', dir, '--database-url', throughProxy(url, proxy.port), ...extra],
+    { IOASID_ADMIN_TOKEN: TOKEN },
+  );
+  return { url, proxy, server };
+}
+
 describe('ioasid-server on PostgreSQL when the database goes away', () => {
   it('refuses writes with 503 store-unavailable, serves reads, and takes writes again by itself, losing no acknowledged ID', async () => {
-    const url = await dbs.create();
-    const proxy = await startTcpProxy(Number(new URL(url).port || 5432));
-    proxies.push(proxy);
-    const dir = mkdtempSync(join(tmpdir(), 'ioasid-pg-outage-'));
-    dirs.push(dir);
-    const server = await spawnServe(
-      [
-        '--port',
-        '0',
-        '--data-dir',
-        dir,
-        '--database-url',
-        throughProxy(url, proxy.port),
-        '--capacity',
-        '65536',
-      ],
-      { IOASID_ADMIN_TOKEN: TOKEN },
-    );
+    const { url, proxy, server } = await serverBehindProxy(['--capacity', '65536']);
     const base = server.url;
     const CLIENTS = 6;
     const sets: { sid: number; secret: string }[] = [];
@@ -177,15 +177,7 @@ describe('ioasid-server on PostgreSQL when the database goes away', () => {
   }, 120_000);
 
   it('answers /readyz 503 when the database goes away while it is idle, and 200 again once it is back', async () => {
-    const url = await dbs.create();
-    const proxy = await startTcpProxy(Number(new URL(url).port || 5432));
-    proxies.push(proxy);
-    const dir = mkdtempSync(join(tmpdir(), 'ioasid-pg-outage-'));
-    dirs.push(dir);
-    const server = await spawnServe(
-      ['--port', '0', '--data-dir', dir, '--database-url', throughProxy(url, proxy.port)],
-      { IOASID_ADMIN_TOKEN: TOKEN },
-    );
+    const { proxy, server } = await serverBehindProxy();
     expect((await request(server.url, TOKEN, 'GET', '/readyz')).status).toBe(200);
     proxy.cut();
     // No write comes: the lost connections alone make the server find out.
