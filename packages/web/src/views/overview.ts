@@ -1,0 +1,196 @@
+// <ioasid-overview>: the namespace at a glance: capacity, what is reserved and allocated, the sets, the
+// allocation rate now, the capacity map, and the fullest sets. Empty states say what to do next.
+
+import { css, html, nothing } from 'lit';
+import type { MapAnswer } from '../api/pending-api.js';
+import { errorText, num, pct, rate, setName } from '../format.js';
+import type { Change } from '../store/namespace-store.js';
+import './actions.js';
+import { colorOf } from './colours.js';
+import { capacityMap, mapApplyEvents } from './panels.js';
+import { StoreView } from './store-view.js';
+import { shared } from './styles.js';
+import { usageBar } from './usage-bar.js';
+
+const MAP_BUCKETS = 4096;
+
+/** The overview page. */
+export class Overview extends StoreView {
+  static override properties = {
+    ...StoreView.properties,
+    map: { state: true },
+    mapError: { state: true },
+    selected: { state: true },
+  };
+  declare map: MapAnswer | null;
+  declare mapError: string | null;
+  declare selected: { first: number; last: number } | null;
+
+  static override styles = [
+    shared,
+    css`
+      .stats {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr));
+        gap: 0.75rem;
+        margin: 0 0 1rem;
+        padding: 0;
+      }
+      .stat {
+        background: var(--panel);
+        border: 1px solid var(--border);
+        border-radius: 8px;
+        padding: 0.5rem 0.75rem;
+      }
+      .stat dt {
+        color: var(--muted);
+        font-size: 0.85rem;
+      }
+      .stat dd {
+        margin: 0.1rem 0 0;
+        font-size: 1.35rem;
+        font-variant-numeric: tabular-nums;
+        overflow-wrap: anywhere;
+      }
+      .stat .sub {
+        font-size: 0.8rem;
+        color: var(--muted);
+      }
+      ol.fullest {
+        list-style: none;
+        padding: 0;
+        margin: 0;
+        display: grid;
+        gap: 0.4rem;
+      }
+      ol.fullest li {
+        display: grid;
+        grid-template-columns: minmax(0, 12rem) 1fr;
+        gap: 0.5rem;
+        align-items: center;
+      }
+      ol.fullest a {
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+    `,
+  ];
+
+  constructor() {
+    super();
+    this.map = null;
+    this.mapError = null;
+    this.selected = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.#loadMap();
+  }
+
+  protected override changed(change: Change): void {
+    if (change.reset || change.reloaded) void this.#loadMap();
+    else mapApplyEvents(this.renderRoot, change.events);
+    this.requestUpdate();
+  }
+
+  #loading = false;
+  async #loadMap(): Promise<void> {
+    if (this.#loading) return;
+    this.#loading = true;
+    try {
+      this.map = await this.session.extra.map({ buckets: MAP_BUCKETS });
+      this.mapError = null;
+    } catch (error) {
+      this.mapError = errorText(error);
+    } finally {
+      this.#loading = false;
+    }
+  }
+
+  readonly #loadRange = (first: number, last: number, buckets: number) =>
+    this.session.extra.map({ first, last, buckets });
+
+  override render() {
+    const store = this.store;
+    const m = store.model;
+    if (!store.loaded) {
+      return html`<h2>Overview</h2>
+        <p>${store.loadError === null ? 'Loading the namespace...' : 'The namespace could not be loaded (see above).'}</p>`;
+    }
+    const allocated = m.allocated();
+    const reserved = m.capacity - m.available;
+    const sets = [...m.sets.values()];
+    const fullest = sets
+      .filter((s) => s.quota > 0)
+      .sort((a, b) => b.count / b.quota - a.count / a.quota || a.sid - b.sid)
+      .slice(0, 5);
+    return html`<h2>Overview</h2>
+      <p class="hint">
+        ${
+          this.isAdmin
+            ? 'The namespace: IDs (PASIDs) are handed out to sets, each set up to its quota. Figures update live.'
+            : 'Your set in the namespace. Figures update live.'
+        }
+      </p>
+      ${
+        m.capacity === 0
+          ? html`<section class="panel" aria-labelledby="no-cap">
+            <h3 id="no-cap">No capacity installed yet</h3>
+            <p>Sets can be created and IDs allocated once the namespace has a capacity (how many IDs exist).</p>
+            ${this.isAdmin ? html`<ioasid-install-capacity .store=${store} .session=${this.session}></ioasid-install-capacity>` : html`<p>Ask the administrator to install one.</p>`}
+          </section>`
+          : nothing
+      }
+      <dl class="stats">
+        <div class="stat"><dt>Capacity</dt><dd>${num(m.capacity)}</dd><div class="sub">IDs in the namespace</div></div>
+        <div class="stat">
+          <dt>Available</dt><dd>${num(m.available)}</dd>
+          <div class="sub">not reserved by a quota (${num(reserved)} reserved)</div>
+        </div>
+        <div class="stat">
+          <dt>Allocated</dt><dd>${num(allocated)}</dd>
+          <div class="sub">${pct(allocated, m.capacity)} of the capacity${this.isAdmin ? '' : ' (your set)'}</div>
+        </div>
+        <div class="stat"><dt>Sets</dt><dd>${num(m.sets.size)}</dd><div class="sub">${this.isAdmin ? 'live sets' : 'visible to you'}</div></div>
+        <div class="stat">
+          <dt>Allocations per second</dt><dd>${rate(m.allocsPerSecond())}</dd>
+          <div class="sub">frees: ${rate(m.freesPerSecond())} (last second)</div>
+        </div>
+      </dl>
+      <section class="panel" aria-labelledby="map-title">
+        <h3 id="map-title">Capacity map</h3>
+        <p class="hint">Every ID of the namespace, coloured by the set holding it; free-pending IDs are marked. Select a cell to see its range.</p>
+        ${this.mapError !== null ? html`<div class="alert" role="alert">The map could not be loaded: ${this.mapError}</div>` : nothing}
+        ${capacityMap(this.map, this.#loadRange, colorOf, (first, last) => {
+          this.selected = { first, last };
+        })}
+        ${
+          this.selected !== null
+            ? html`<p>
+              Selected: IDs ${num(this.selected.first)} to ${num(this.selected.last)}.
+              ${this.selected.first === this.selected.last ? html`<a href=${`#/lookup/${this.selected.first}`}>Look up ID ${num(this.selected.first)}</a>` : nothing}
+            </p>`
+            : nothing
+        }
+      </section>
+      <section class="panel" aria-labelledby="fullest-title">
+        <h3 id="fullest-title">Fullest sets</h3>
+        ${
+          sets.length === 0
+            ? html`<p>
+              No sets yet${this.isAdmin ? html`: <a href="#/admin">create one</a> on the Admin page` : ''}.
+            </p>`
+            : html`<ol class="fullest">
+                ${fullest.map(
+                  (s) => html`<li><a href=${`#/sets/${s.sid}`}>${setName(s.owner, s.sid)}</a>${usageBar(s)}</li>`,
+                )}
+              </ol>
+              <p><a href="#/sets">All ${num(sets.length)} sets</a></p>`
+        }
+      </section>`;
+  }
+}
+
+customElements.define('ioasid-overview', Overview);

@@ -1,0 +1,217 @@
+// <ioasid-sets-table>: every set in one table (owner, sid, quota, count, usage bar, net rate, time to
+// full, state), sortable by any column and filterable by text and level. Rows follow the events live;
+// the table re-renders at most once per frame and re-sorts only when the model changed.
+
+import { css, html, nothing } from 'lit';
+import { duration, num, rate, usageLevel } from '../format.js';
+import type { SetRow } from '../store/model.js';
+import { StoreView } from './store-view.js';
+import { shared } from './styles.js';
+import { usageBar } from './usage-bar.js';
+
+type Key = 'owner' | 'sid' | 'quota' | 'count' | 'usage' | 'rate' | 'full';
+type Show = 'all' | 'high' | 'full' | 'dying';
+
+const COLUMNS: ReadonlyArray<{ key: Key; label: string; num?: boolean; wide?: boolean }> = [
+  { key: 'owner', label: 'Owner' },
+  { key: 'sid', label: 'Set ID', num: true },
+  { key: 'quota', label: 'Quota', num: true, wide: true },
+  { key: 'count', label: 'IDs', num: true, wide: true },
+  { key: 'usage', label: 'Usage' },
+  { key: 'rate', label: 'Net rate', num: true, wide: true },
+  { key: 'full', label: 'Full in', num: true },
+];
+
+/** The sets table page. */
+export class SetsTable extends StoreView {
+  static override properties = {
+    ...StoreView.properties,
+    sortKey: { state: true },
+    descending: { state: true },
+    filter: { state: true },
+    show: { state: true },
+  };
+  declare sortKey: Key;
+  declare descending: boolean;
+  declare filter: string;
+  declare show: Show;
+  #cache: { version: number; second: number; key: string; rows: SetRow[] } | null = null;
+
+  static override styles = [
+    shared,
+    css`
+      .controls {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem 1rem;
+        align-items: flex-end;
+        margin: 0.5rem 0;
+      }
+      th button {
+        background: none;
+        border: 0;
+        padding: 0;
+        font-weight: 600;
+        cursor: pointer;
+      }
+      td.owner {
+        max-width: 14rem;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      td.usage {
+        min-width: 8rem;
+      }
+      @media (max-width: 48rem) {
+        .wide {
+          display: none;
+        }
+        td.owner {
+          max-width: 7rem;
+        }
+        th,
+        td {
+          padding: 0.3rem 0.25rem;
+        }
+      }
+    `,
+  ];
+
+  constructor() {
+    super();
+    this.sortKey = 'sid';
+    this.descending = false;
+    this.filter = '';
+    this.show = 'all';
+  }
+
+  #sortBy(key: Key): void {
+    if (this.sortKey === key) this.descending = !this.descending;
+    else {
+      this.sortKey = key;
+      this.descending = key === 'usage' || key === 'count' || key === 'rate';
+    }
+  }
+
+  #rows(): SetRow[] {
+    const m = this.store.model;
+    const now = Date.now();
+    const second = Math.floor(now / 1000);
+    const key = `${this.sortKey}|${this.descending}|${this.filter}|${this.show}`;
+    const c = this.#cache;
+    const timeSorted = this.sortKey === 'rate' || this.sortKey === 'full';
+    if (c !== null && c.version === m.version && c.key === key && (!timeSorted || c.second === second)) return c.rows;
+    const text = this.filter.trim().toLowerCase();
+    const rows: SetRow[] = [];
+    for (const row of m.sets.values()) {
+      if (text !== '' && !(row.owner ?? 'system').toLowerCase().includes(text) && String(row.sid) !== text) continue;
+      if (this.show === 'dying' && !row.dying) continue;
+      if (this.show === 'high' && usageLevel(row.count, row.quota) === 'ok') continue;
+      if (this.show === 'full' && usageLevel(row.count, row.quota) !== 'full') continue;
+      rows.push(row);
+    }
+    const value = (r: SetRow): number | string => {
+      switch (this.sortKey) {
+        case 'owner':
+          return r.owner ?? '';
+        case 'sid':
+          return r.sid;
+        case 'quota':
+          return r.quota;
+        case 'count':
+          return r.count;
+        case 'usage':
+          return r.quota > 0 ? r.count / r.quota : 0;
+        case 'rate':
+          return m.netRate(r.sid, now);
+        case 'full':
+          return m.secondsToFull(r.sid, now);
+      }
+    };
+    const keyed = rows.map((r) => ({ r, v: value(r) }));
+    const sign = this.descending ? -1 : 1;
+    keyed.sort((a, b) => {
+      const d = typeof a.v === 'string' ? a.v.localeCompare(b.v as string) : (a.v as number) - (b.v as number);
+      return d !== 0 && !Number.isNaN(d) ? d * sign : a.r.sid - b.r.sid;
+    });
+    const sorted = keyed.map((k) => k.r);
+    this.#cache = { version: m.version, second, key, rows: sorted };
+    return sorted;
+  }
+
+  override render() {
+    const m = this.store.model;
+    if (!this.store.loaded) return html`<h2>Sets</h2><p>Loading the sets...</p>`;
+    const rows = this.#rows();
+    const now = Date.now();
+    return html`<h2>Sets</h2>
+      <p class="hint">
+        A set holds IDs up to its quota. The bar turns amber at 80% and red at 90%. "Net rate" is allocations
+        minus frees per second over the last minute; "Full in" is when the set reaches its quota at that rate.
+        Click a column title to sort; click an owner for the set's IDs, leases and events.
+      </p>
+      <div class="controls">
+        <label>Filter by owner or set ID
+          <input type="text" .value=${this.filter} @input=${(e: Event) => {
+            this.filter = (e.target as HTMLInputElement).value;
+          }} />
+        </label>
+        <label>Show
+          <select @change=${(e: Event) => {
+            this.show = (e.target as HTMLSelectElement).value as Show;
+          }}>
+            <option value="all" ?selected=${this.show === 'all'}>every set</option>
+            <option value="high" ?selected=${this.show === 'high'}>80% full or more</option>
+            <option value="full" ?selected=${this.show === 'full'}>90% full or more</option>
+            <option value="dying" ?selected=${this.show === 'dying'}>dying sets</option>
+          </select>
+        </label>
+        <span role="status">${num(rows.length)} of ${num(m.sets.size)} sets shown</span>
+      </div>
+      ${
+        m.sets.size === 0
+          ? html`<p class="note">No sets yet${this.isAdmin ? html`: <a href="#/admin">create one</a>` : ''}.</p>`
+          : nothing
+      }
+      <div class="table-wrap">
+        <table aria-label="Sets" aria-rowcount=${rows.length + 1}>
+          <thead>
+            <tr>
+              ${COLUMNS.map(
+                (c) => html`<th
+                  scope="col"
+                  class="${c.num ? 'num' : ''} ${c.wide ? 'wide' : ''}"
+                  aria-sort=${this.sortKey === c.key ? (this.descending ? 'descending' : 'ascending') : 'none'}
+                >
+                  <button @click=${() => this.#sortBy(c.key)}>
+                    ${c.label}<span aria-hidden="true">${this.sortKey === c.key ? (this.descending ? ' ▼' : ' ▲') : ''}</span>
+                  </button>
+                </th>`,
+              )}
+            </tr>
+          </thead>
+          <tbody>
+            ${rows.map((r) => {
+              const netRate = m.netRate(r.sid, now);
+              return html`<tr>
+                <td class="owner">
+                  <a href=${`#/sets/${r.sid}`}>${r.owner ?? 'system set'}</a>
+                  ${r.dying ? html` <span class="badge" title="freed and destroyed; waits for its last references">dying</span>` : nothing}
+                </td>
+                <td class="num">${r.sid}</td>
+                <td class="num wide">${num(r.quota)}</td>
+                <td class="num wide">${num(r.count)}</td>
+                <td class="usage">${usageBar(r)}</td>
+                <td class="num wide">${netRate === 0 ? '0/s' : rate(netRate)}</td>
+                <td class="num">${r.count >= r.quota && r.quota > 0 ? 'full' : netRate > 0 ? duration(m.secondsToFull(r.sid, now)) : 'not filling'}</td>
+              </tr>`;
+            })}
+          </tbody>
+        </table>
+      </div>
+      ${rows.length === 0 && m.sets.size > 0 ? html`<p>No set matches the filter.</p>` : nothing}`;
+  }
+}
+
+customElements.define('ioasid-sets-table', SetsTable);

@@ -1,0 +1,34 @@
+// A set's usage: a progressbar (aria-valuenow = count, aria-valuemax = quota) with the percentage and a
+// word in text, so the colour (amber >= 80%, red >= 90%) is never the only signal.
+
+import { html, type TemplateResult } from 'lit';
+import { styleMap } from 'lit/directives/style-map.js';
+import { num, pct, setName, usageLevel } from '../format.js';
+
+const WORD = { ok: '', high: ' high', full: ' nearly full' } as const;
+
+/** The bar of a set `{ sid, owner, quota, count }`. */
+export function usageBar(set: {
+  readonly sid: number;
+  readonly owner: string | null;
+  readonly quota: number;
+  readonly count: number;
+}): TemplateResult {
+  const level = usageLevel(set.count, set.quota);
+  const share = set.quota > 0 ? Math.min(100, (set.count / set.quota) * 100) : 0;
+  const percent = pct(set.count, set.quota);
+  return html`<div class="bar" data-level=${level}>
+    <div
+      class="track"
+      role="progressbar"
+      aria-valuemin="0"
+      aria-valuemax=${set.quota}
+      aria-valuenow=${set.count}
+      aria-valuetext=${`${num(set.count)} of ${num(set.quota)} IDs (${percent})`}
+      aria-label=${`Usage of ${setName(set.owner, set.sid)}`}
+    >
+      <div class="fill" style=${styleMap({ width: `${share}%` })}></div>
+    </div>
+    <span class="text">${percent}${WORD[level]}</span>
+  </div>`;
+}
