@@ -48,11 +48,15 @@ export class Overview extends StoreView {
       }
       .stat dd {
         margin: 0.1rem 0 0;
+      }
+      .stat .value {
+        display: block;
         font-size: 1.35rem;
         font-variant-numeric: tabular-nums;
         overflow-wrap: anywhere;
       }
       .stat .sub {
+        display: block;
         font-size: 0.8rem;
         color: var(--muted);
       }
@@ -144,28 +148,29 @@ export class Overview extends StoreView {
           : nothing
       }
       <dl class="stats">
-        <div class="stat"><dt>Capacity</dt><dd>${num(m.capacity)}</dd><div class="sub">IDs in the namespace</div></div>
+        <div class="stat"><dt>Capacity</dt><dd><span class="value">${num(m.capacity)}</span><span class="sub">IDs in the namespace</span></dd></div>
         <div class="stat">
-          <dt>Available</dt><dd>${num(m.available)}</dd>
-          <div class="sub">not reserved by a quota (${num(reserved)} reserved)</div>
+          <dt>Available</dt><dd><span class="value">${num(m.available)}</span><span class="sub">not reserved by a quota (${num(reserved)} reserved)</span></dd>
         </div>
         <div class="stat">
-          <dt>Allocated</dt><dd>${num(allocated)}</dd>
-          <div class="sub">${pct(allocated, m.capacity)} of the capacity${this.isAdmin ? '' : ' (your set)'}</div>
+          <dt>Allocated</dt><dd><span class="value">${num(allocated)}</span><span class="sub">${pct(allocated, m.capacity)} of the capacity${this.isAdmin ? '' : ' (your set)'}</span></dd>
         </div>
-        <div class="stat"><dt>Sets</dt><dd>${num(m.sets.size)}</dd><div class="sub">${this.isAdmin ? 'live sets' : 'visible to you'}</div></div>
+        <div class="stat"><dt>Sets</dt><dd><span class="value">${num(m.sets.size)}</span><span class="sub">${this.isAdmin ? 'live sets' : 'visible to you'}</span></dd></div>
         <div class="stat">
-          <dt>Allocations per second</dt><dd>${rate(m.allocsPerSecond())}</dd>
-          <div class="sub">frees: ${rate(m.freesPerSecond())} (last second)</div>
+          <dt>Allocations per second</dt><dd><span class="value">${rate(m.allocsPerSecond())}</span><span class="sub">frees: ${rate(m.freesPerSecond())} (last second)</span></dd>
         </div>
       </dl>
       <section class="panel" aria-labelledby="map-title">
         <h3 id="map-title">Capacity map</h3>
         <p class="hint">Every ID of the namespace, coloured by the set holding it; free-pending IDs are marked. Select a cell to see its range.</p>
         ${this.mapError !== null ? html`<div class="alert" role="alert">The map could not be loaded: ${this.mapError}</div>` : nothing}
-        ${capacityMap(this.map, this.#loadRange, colorOf, (first, last) => {
-          this.selected = { first, last };
-        })}
+        ${
+          this.mapError === null
+            ? capacityMap(this.map, this.#loadRange, colorOf, (first, last) => {
+                this.selected = { first, last };
+              })
+            : nothing
+        }
         ${
           this.selected !== null
             ? html`<p>

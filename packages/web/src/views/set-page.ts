@@ -218,7 +218,9 @@ export class SetPage extends StoreView {
       }
       ${
         this.ids === null
-          ? html`<p class="hint">Loading...</p>`
+          ? this.idsError === null
+            ? html`<p class="hint">Loading...</p>`
+            : nothing
           : this.ids.length === 0
             ? html`<p>This set holds no ID yet. A VMM allocates with the set's secret (POST /v1/sets/${this.sid}/ioasids).</p>`
             : html`<div class="table-wrap"><table aria-label=${`IDs of set ${this.sid}`}>

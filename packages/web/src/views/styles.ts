@@ -23,6 +23,10 @@ export const shared = css`
   p {
     margin: 0.3rem 0 0.6rem;
   }
+  .panel > h3:first-child,
+  .panel > h2:first-child {
+    margin-top: 0;
+  }
   .hint {
     color: var(--muted);
     font-size: 0.9rem;

@@ -2,8 +2,8 @@
 // word in text, so the colour (amber >= 80%, red >= 90%) is never the only signal.
 
 import { html, type TemplateResult } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
 import { num, pct, setName, usageLevel } from '../format.js';
+import { width } from './width.js';
 
 const WORD = { ok: '', high: ' high', full: ' nearly full' } as const;
 
@@ -27,7 +27,7 @@ export function usageBar(set: {
       aria-valuetext=${`${num(set.count)} of ${num(set.quota)} IDs (${percent})`}
       aria-label=${`Usage of ${setName(set.owner, set.sid)}`}
     >
-      <div class="fill" style=${styleMap({ width: `${share}%` })}></div>
+      <div class="fill" ${width(`${share}%`)}></div>
     </div>
     <span class="text">${percent}${WORD[level]}</span>
   </div>`;

@@ -1,0 +1,123 @@
+// The sets table, live updates and a set's page against a real server: one row per set with its owner,
+// usage progressbars with count/quota, amber and red levels in text, sorting and filtering, counts that
+// follow allocations made over HTTP without a reload, and the set page's IDs, spids and events.
+
+import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, type DashboardServer, launchBrowser, startDashboard, type TestBrowser } from './support/dev-proxy.js';
+import { appErrors } from './support/page-errors.js';
+
+let dash: DashboardServer;
+let chrome: TestBrowser;
+const sids: Record<string, number> = {};
+
+beforeAll(async () => {
+  mkdirSync('/tmp/shots', { recursive: true });
+  dash = await startDashboard();
+  chrome = await launchBrowser();
+  for (const [owner, quota, count] of [
+    ['vm-low', 100, 10],
+    ['vm-amber', 10, 8],
+    ['vm-red', 20, 19],
+    ['vm-empty', 5, 0],
+  ] as const) {
+    const set = await dash.api<{ sid: number }>('POST', '/v1/sets', { owner, quota });
+    sids[owner] = set.body.sid;
+    if (count > 0) await dash.api('POST', `/v1/sets/${set.body.sid}/ioasids`, { min: 1, max: 1_000_000, count });
+  }
+});
+afterAll(async () => {
+  await chrome?.close();
+  await dash?.stop();
+});
+
+async function adminPage(hash: string, width = 1280): Promise<Page> {
+  const page = await chrome.page(width);
+  await page.goto(dash.url);
+  await page.getByLabel('Admin token or set secret').fill(ADMIN_TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('Signed in as admin').waitFor();
+  await page.evaluate((h) => {
+    location.hash = h;
+  }, hash);
+  return page;
+}
+
+const bar = (page: Page, owner: string, sid: number) =>
+  page.getByRole('progressbar', { name: `Usage of ${owner} (set ${sid})` });
+
+describe('sets table', () => {
+  it('has one row per set with its owner and a progressbar of count over quota', async () => {
+    const page = await adminPage('#/sets');
+    const table = page.getByRole('table', { name: 'Sets' });
+    await expect.poll(() => table.getByRole('row').count()).toBe(5);
+    for (const owner of ['vm-low', 'vm-amber', 'vm-red', 'vm-empty']) {
+      expect(await table.getByRole('row').filter({ hasText: owner }).count()).toBe(1);
+    }
+    const red = bar(page, 'vm-red', sids['vm-red']);
+    expect(await red.getAttribute('aria-valuenow')).toBe('19');
+    expect(await red.getAttribute('aria-valuemax')).toBe('20');
+    expect(await red.getAttribute('aria-valuemin')).toBe('0');
+    const row = (owner: string) => table.getByRole('row').filter({ hasText: owner });
+    expect(await row('vm-red').textContent()).toContain('95.0% nearly full');
+    expect(await row('vm-amber').textContent()).toContain('80.0% high');
+    expect(await row('vm-low').textContent()).toContain('10.0%');
+    expect(await row('vm-low').textContent()).not.toContain('high');
+    const colour = (owner: string) =>
+      row(owner)
+        .locator('.fill')
+        .evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(new Set([await colour('vm-red'), await colour('vm-amber'), await colour('vm-low')]).size).toBe(3);
+    expect(await row('vm-red').locator('.fill').evaluate((el) => (el as HTMLElement).style.width)).toBe('95%');
+    await page.screenshot({ path: '/tmp/shots/sets-table.png', fullPage: true });
+
+    // sorting by usage, fullest first; filtering by owner
+    await page.getByRole('button', { name: 'Usage' }).click();
+    const owners = async () =>
+      (await table.locator('tbody tr td.owner a').allTextContents()).map((t) => t.trim());
+    expect(await owners()).toEqual(['vm-red', 'vm-amber', 'vm-low', 'vm-empty']);
+    expect(await page.getByRole('columnheader', { name: /Usage/ }).getAttribute('aria-sort')).toBe('descending');
+    await page.getByLabel('Filter by owner or set ID').fill('amb');
+    expect(await owners()).toEqual(['vm-amber']);
+    await page.getByLabel('Filter by owner or set ID').fill('');
+    await page.getByLabel('Show').selectOption('full');
+    expect(await owners()).toEqual(['vm-red']);
+    expect(appErrors(chrome.errors)).toEqual([]);
+    await page.close();
+  });
+
+  it('follows allocations made over HTTP without a reload', async () => {
+    const page = await adminPage('#/sets');
+    const low = bar(page, 'vm-low', sids['vm-low']);
+    await expect.poll(() => low.getAttribute('aria-valuenow')).toBe('10');
+    await page.getByText('Live events: live').waitFor();
+    await dash.api('POST', `/v1/sets/${sids['vm-low']}/ioasids`, { min: 1, max: 1_000_000, count: 25 });
+    await expect.poll(() => low.getAttribute('aria-valuenow')).toBe('35');
+    const ids = await dash.api<{ ids: number[] }>('GET', `/v1/sets/${sids['vm-low']}/ioasids`);
+    await dash.api('DELETE', `/v1/ioasids/${ids.body.ids[0]}`);
+    await expect.poll(() => low.getAttribute('aria-valuenow')).toBe('34');
+    // a set created meanwhile appears (an alloc event names it)
+    const late = await dash.api<{ sid: number }>('POST', '/v1/sets', { owner: 'vm-late', quota: 4 });
+    await dash.api('POST', `/v1/sets/${late.body.sid}/ioasids`, { min: 1, max: 1_000_000 });
+    await expect.poll(() => bar(page, 'vm-late', late.body.sid).getAttribute('aria-valuenow')).toBe('1');
+    expect(appErrors(chrome.errors)).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('set page', () => {
+  it('shows the set, its IDs with spid and state, and updates live', async () => {
+    const sid = sids['vm-amber'];
+    const ids = await dash.api<{ ids: number[] }>('GET', `/v1/sets/${sid}/ioasids`);
+    await dash.api('PUT', `/v1/ioasids/${ids.body.ids[0]}/spid`, { spid: 4242 });
+    const page = await adminPage(`#/sets/${sid}`);
+    await page.getByRole('heading', { name: `vm-amber (set ${sid})` }).waitFor();
+    expect(await bar(page, 'vm-amber', sid).getAttribute('aria-valuenow')).toBe('8');
+    await page.screenshot({ path: '/tmp/shots/set-page.png', fullPage: true });
+    await dash.api('POST', `/v1/sets/${sid}/ioasids`, { min: 1, max: 1_000_000 });
+    await expect.poll(() => bar(page, 'vm-amber', sid).getAttribute('aria-valuenow')).toBe('9');
+    expect(appErrors(chrome.errors)).toEqual([]);
+    await page.close();
+  });
+});

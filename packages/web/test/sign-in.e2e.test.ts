@@ -1,0 +1,70 @@
+// The dashboard's sign-in against a real server: the admin sees everything, a set secret only its set,
+// a wrong token gets an alert with the API's words; and the overview's numbers.
+
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, type DashboardServer, launchBrowser, startDashboard, type TestBrowser } from './support/dev-proxy.js';
+
+let dash: DashboardServer;
+let chrome: TestBrowser;
+
+beforeAll(async () => {
+  mkdirSync('/tmp/shots', { recursive: true });
+  dash = await startDashboard();
+  chrome = await launchBrowser();
+});
+afterAll(async () => {
+  await chrome?.close();
+  await dash?.stop();
+});
+
+async function signIn(token: string, width = 1280) {
+  const page = await chrome.page(width);
+  await page.goto(dash.url);
+  await page.getByLabel('Admin token or set secret').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  return page;
+}
+
+describe('sign-in', () => {
+  it('refuses a wrong token with an alert in the API words', async () => {
+    const page = await signIn('not-a-known-token');
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.textContent()).toContain('this credential is not known here');
+    await page.screenshot({ path: '/tmp/shots/sign-in-refused.png' });
+    expect(chrome.errors.filter((e) => !e.includes('401'))).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the admin the overview with the namespace numbers', async () => {
+    const a = await dash.api<{ sid: number }>('POST', '/v1/sets', { owner: 'vm-a', quota: 100 });
+    await dash.api('POST', '/v1/sets', { owner: 'vm-b', quota: 50 });
+    await dash.api('POST', `/v1/sets/${a.body.sid}/ioasids`, { min: 1, max: 1000, count: 10 });
+    const page = await signIn(ADMIN_TOKEN);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    const stat = (name: string) =>
+      page.locator('.stat').filter({ has: page.getByText(name, { exact: true }) }).locator('.value');
+    await expect.poll(() => stat('Capacity').textContent()).toBe('1,048,576');
+    expect(await stat('Available').textContent()).toBe('1,048,426');
+    expect(await stat('Allocated').textContent()).toBe('10');
+    expect(await stat('Sets').textContent()).toBe('2');
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('live');
+    expect(await page.getByText('Signed in as admin').count()).toBe(1);
+    await page.screenshot({ path: '/tmp/shots/overview-admin.png', fullPage: true });
+    await page.close();
+  });
+
+  it('shows a set secret only its own set', async () => {
+    const created = await dash.api<{ sid: number; secret: string }>('POST', '/v1/sets', { owner: 'vm-secret', quota: 20 });
+    const page = await signIn(created.body.secret);
+    await page.getByText(`Signed in with the secret of set ${created.body.sid}`).waitFor();
+    await page.getByRole('link', { name: 'Sets' }).click();
+    const table = page.getByRole('table', { name: 'Sets' });
+    await expect.poll(() => table.getByRole('row').count()).toBe(2);
+    expect(await table.textContent()).toContain('vm-secret');
+    expect(await table.textContent()).not.toContain('vm-a');
+    expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
+    await page.screenshot({ path: '/tmp/shots/sets-set-secret.png', fullPage: true });
+    await page.close();
+  });
+});
