@@ -5,8 +5,19 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, type DashboardServer, launchBrowser, startDashboard, type TestBrowser } from './support/dev-proxy.js';
+import {
+  ADMIN_TOKEN,
+  type DashboardServer,
+  launchBrowser,
+  startDashboard,
+  type TestBrowser,
+} from './support/dev-proxy.js';
 import { appErrors } from './support/page-errors.js';
+
+/** The page's window as the tests use it (the tests' types have no DOM). */
+interface Styled {
+  getComputedStyle(element: unknown): { backgroundColor: string };
+}
 
 let dash: DashboardServer;
 let chrome: TestBrowser;
@@ -24,7 +35,8 @@ beforeAll(async () => {
   ] as const) {
     const set = await dash.api<{ sid: number }>('POST', '/v1/sets', { owner, quota });
     sids[owner] = set.body.sid;
-    if (count > 0) await dash.api('POST', `/v1/sets/${set.body.sid}/ioasids`, { min: 1, max: 1_000_000, count });
+    if (count > 0)
+      await dash.api('POST', `/v1/sets/${set.body.sid}/ioasids`, { min: 1, max: 1_000_000, count });
   }
 });
 afterAll(async () => {
@@ -38,9 +50,7 @@ async function adminPage(hash: string, width = 1280): Promise<Page> {
   await page.getByLabel('Admin token or set secret').fill(ADMIN_TOKEN);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByText('Signed in as admin').waitFor();
-  await page.evaluate((h) => {
-    location.hash = h;
-  }, hash);
+  await page.goto(`${dash.url}/${hash}`);
   return page;
 }
 
@@ -67,9 +77,13 @@ describe('sets table', () => {
     const colour = (owner: string) =>
       row(owner)
         .locator('.fill')
-        .evaluate((el) => getComputedStyle(el).backgroundColor);
+        .evaluate((el) => (globalThis as unknown as Styled).getComputedStyle(el).backgroundColor);
     expect(new Set([await colour('vm-red'), await colour('vm-amber'), await colour('vm-low')]).size).toBe(3);
-    expect(await row('vm-red').locator('.fill').evaluate((el) => (el as HTMLElement).style.width)).toBe('95%');
+    expect(
+      await row('vm-red')
+        .locator('.fill')
+        .evaluate((el) => (el as unknown as { style: { width: string } }).style.width),
+    ).toBe('95%');
     await page.screenshot({ path: '/tmp/shots/sets-table.png', fullPage: true });
 
     // sorting by usage, fullest first; filtering by owner
@@ -77,7 +91,9 @@ describe('sets table', () => {
     const owners = async () =>
       (await table.locator('tbody tr td.owner a').allTextContents()).map((t) => t.trim());
     expect(await owners()).toEqual(['vm-red', 'vm-amber', 'vm-low', 'vm-empty']);
-    expect(await page.getByRole('columnheader', { name: /Usage/ }).getAttribute('aria-sort')).toBe('descending');
+    expect(await page.getByRole('columnheader', { name: /Usage/ }).getAttribute('aria-sort')).toBe(
+      'descending',
+    );
     await page.getByLabel('Filter by owner or set ID').fill('amb');
     expect(await owners()).toEqual(['vm-amber']);
     await page.getByLabel('Filter by owner or set ID').fill('');

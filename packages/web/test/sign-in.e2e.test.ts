@@ -3,7 +3,13 @@
 
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, type DashboardServer, launchBrowser, startDashboard, type TestBrowser } from './support/dev-proxy.js';
+import {
+  ADMIN_TOKEN,
+  type DashboardServer,
+  launchBrowser,
+  startDashboard,
+  type TestBrowser,
+} from './support/dev-proxy.js';
 
 let dash: DashboardServer;
 let chrome: TestBrowser;
@@ -43,7 +49,10 @@ describe('sign-in', () => {
     const page = await signIn(ADMIN_TOKEN);
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     const stat = (name: string) =>
-      page.locator('.stat').filter({ has: page.getByText(name, { exact: true }) }).locator('.value');
+      page
+        .locator('.stat')
+        .filter({ has: page.getByText(name, { exact: true }) })
+        .locator('.value');
     await expect.poll(() => stat('Capacity').textContent()).toBe('1,048,576');
     expect(await stat('Available').textContent()).toBe('1,048,426');
     expect(await stat('Allocated').textContent()).toBe('10');
@@ -55,7 +64,10 @@ describe('sign-in', () => {
   });
 
   it('shows a set secret only its own set', async () => {
-    const created = await dash.api<{ sid: number; secret: string }>('POST', '/v1/sets', { owner: 'vm-secret', quota: 20 });
+    const created = await dash.api<{ sid: number; secret: string }>('POST', '/v1/sets', {
+      owner: 'vm-secret',
+      quota: 20,
+    });
     const page = await signIn(created.body.secret);
     await page.getByText(`Signed in with the secret of set ${created.body.sid}`).waitFor();
     await page.getByRole('link', { name: 'Sets' }).click();

@@ -3,7 +3,7 @@
 // with the same method names as the coming `IoasidClient` methods. After the merge, `extraApi()` returns
 // the client itself and this file goes (see the note in session/session.ts).
 
-import { errorFromBody, type EventView, TransportError } from '@ioasid/client';
+import { type EventView, errorFromBody, TransportError } from '@ioasid/client';
 
 /** GET /v1/map answer. */
 export interface MapAnswer {
@@ -62,7 +62,10 @@ export interface ExtraApi {
   listLeases(sid?: number): Promise<LeaseInfo[]>;
   idRefs(id: number): Promise<IdRefs>;
   setEvents(sid: number, limit?: number): Promise<EventView[]>;
-  idDetails(sid: number, page?: { after?: number; limit?: number }): Promise<{ ids: IdDetail[]; next: number | null }>;
+  idDetails(
+    sid: number,
+    page?: { after?: number; limit?: number },
+  ): Promise<{ ids: IdDetail[]; next: number | null }>;
   instances(): Promise<InstanceInfo[]>;
 }
 
@@ -90,7 +93,8 @@ export function extraApi(base: string, token: string): ExtraApi {
     history: (sid) => get('/v1/history', { sid }),
     listLeases: async (sid) => (await get<{ leases: LeaseInfo[] }>('/v1/leases', { sid })).leases,
     idRefs: (id) => get(`/v1/ioasids/${id}/refs`),
-    setEvents: async (sid, limit) => (await get<{ events: EventView[] }>(`/v1/sets/${sid}/events`, { limit })).events,
+    setEvents: async (sid, limit) =>
+      (await get<{ events: EventView[] }>(`/v1/sets/${sid}/events`, { limit })).events,
     idDetails: (sid, page = {}) => get(`/v1/sets/${sid}/ioasid-details`, page),
     instances: async () => (await get<{ instances: InstanceInfo[] }>('/v1/instances')).instances,
   };

@@ -106,7 +106,10 @@ export class NamespaceStore {
           this.#reloadAgain = false;
           const { client } = this.#session;
           const signal = this.#stop.signal;
-          const [capacity, sets] = await Promise.all([client.capacity({ signal }), client.listSets({ signal })]);
+          const [capacity, sets] = await Promise.all([
+            client.capacity({ signal }),
+            client.listSets({ signal }),
+          ]);
           this.model.load(capacity, sets);
           this.#reloaded = true;
           this.#notifySoon();
@@ -207,7 +210,8 @@ export class NamespaceStore {
     if (this.#frame !== 0 || this.#stop.signal.aborted) return;
     this.#frame = requestAnimationFrame(() => {
       this.#frame = 0;
-      const events = this.#pending.length > MAX_PENDING_EVENTS ? this.#pending.slice(-MAX_PENDING_EVENTS) : this.#pending;
+      const events =
+        this.#pending.length > MAX_PENDING_EVENTS ? this.#pending.slice(-MAX_PENDING_EVENTS) : this.#pending;
       const change: Change = { events, reloaded: this.#reloaded, reset: this.#reset };
       this.#pending = [];
       this.#reloaded = false;

@@ -59,7 +59,8 @@ class Action extends LitElement {
   }
 }
 
-const parseCount = (text: string) => (/^\d+$/.test(text.replaceAll(',', '')) ? Number(text.replaceAll(',', '')) : Number.NaN);
+const parseCount = (text: string) =>
+  /^\d+$/.test(text.replaceAll(',', '')) ? Number(text.replaceAll(',', '')) : Number.NaN;
 
 /** <ioasid-install-capacity>: PUT /v1/capacity (once, admin). */
 export class InstallCapacity extends Action {
@@ -290,7 +291,8 @@ export class FreeId extends Action {
       await this.session.client.free(this.ioasid);
       return `ID ${num(this.ioasid)} freed.`;
     });
-    if (ok) this.dispatchEvent(new CustomEvent('freed', { detail: this.ioasid, bubbles: true, composed: true }));
+    if (ok)
+      this.dispatchEvent(new CustomEvent('freed', { detail: this.ioasid, bubbles: true, composed: true }));
   }
   override render() {
     if (this.asking) {
@@ -302,7 +304,9 @@ export class FreeId extends Action {
     }
     return html`<button class="danger" ?disabled=${this.busy} @click=${() => {
       this.asking = true;
-      void this.updateComplete.then(() => (this.renderRoot.querySelector('button') as HTMLButtonElement)?.focus());
+      void this.updateComplete.then(() =>
+        (this.renderRoot.querySelector('button') as HTMLButtonElement)?.focus(),
+      );
     }} aria-label=${`Free ID ${this.ioasid}`}>Free...</button>${this.outcome()}`;
   }
 }

@@ -89,7 +89,9 @@ export class AdminView extends StoreView {
             : html`<div class="table-wrap"><table aria-label="Server instances">
                 <thead><tr><th scope="col">Instance</th><th scope="col">Started</th><th scope="col">Last seen</th><th scope="col" class="num">Seq</th><th scope="col" class="num">Lag</th></tr></thead>
                 <tbody>${this.instances.map(
-                  (i) => html`<tr><td>${i.name}</td><td>${new Date(i.startedAt).toLocaleString()}</td><td>${new Date(i.lastSeenAt).toLocaleTimeString()}</td>
+                  (
+                    i,
+                  ) => html`<tr><td>${i.name}</td><td>${new Date(i.startedAt).toLocaleString()}</td><td>${new Date(i.lastSeenAt).toLocaleTimeString()}</td>
                     <td class="num">${num(i.seq)}</td><td class="num">${top - i.seq === 0 ? 'none' : `${num(top - i.seq)} events`}</td></tr>`,
                 )}</tbody></table></div>`
         }

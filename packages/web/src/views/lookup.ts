@@ -30,7 +30,9 @@ export class Lookup extends StoreView {
     misses: { state: true },
     busy: { state: true },
     failure: { state: true },
+    notice: { state: true },
   };
+  declare notice: string | null;
   declare query: string;
   declare found: Match[];
   declare misses: string[];
@@ -46,10 +48,14 @@ export class Lookup extends StoreView {
     this.misses = [];
     this.busy = false;
     this.failure = null;
+    this.notice = null;
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('query')) void this.#search(this.query.trim());
+    if (changed.has('query')) {
+      this.notice = null;
+      void this.#search(this.query.trim());
+    }
   }
 
   async #id(id: number, how: string): Promise<Match | null> {
@@ -98,7 +104,11 @@ export class Lookup extends StoreView {
         found.push(await this.#id(number, `ID ${num(number)}`));
         const set = sets.get(number);
         if (set !== undefined) found.push({ kind: 'set', how: `set ID ${number}`, set });
-        else this.misses = [...this.misses, `set ID ${number}: no such set${this.isAdmin ? '' : ' visible to you'}`];
+        else
+          this.misses = [
+            ...this.misses,
+            `set ID ${number}: no such set${this.isAdmin ? '' : ' visible to you'}`,
+          ];
         const role = this.session.role;
         if (role.kind === 'set') {
           try {
@@ -113,11 +123,13 @@ export class Lookup extends StoreView {
       if (pair === null) {
         const lower = text.toLowerCase();
         const owners = [...sets.values()]
-          .filter((s) => s.owner !== null && s.owner.toLowerCase().includes(lower))
+          .filter((s) => s.owner?.toLowerCase().includes(lower))
           .sort((a, b) => Number(b.owner === text) - Number(a.owner === text) || a.sid - b.sid)
           .slice(0, MAX_OWNER_MATCHES);
-        for (const set of owners) found.push({ kind: 'set', how: set.owner === text ? 'owner' : 'owner contains the text', set });
-        if (owners.length === 0 && number === null) this.misses = [...this.misses, `owner: no set's owner contains "${text}"`];
+        for (const set of owners)
+          found.push({ kind: 'set', how: set.owner === text ? 'owner' : 'owner contains the text', set });
+        if (owners.length === 0 && number === null)
+          this.misses = [...this.misses, `owner: no set's owner contains "${text}"`];
       }
     } catch (error) {
       if (run === this.#run) this.failure = errorText(error);
@@ -134,6 +146,7 @@ export class Lookup extends StoreView {
         (<code>vm-7</code>), or a set and a guest ID as <code>set:spid</code> (<code>3:101</code>). A number can
         be an ID and a set ID at once: every match is listed${this.isAdmin ? '' : ', and with your set secret also the ID whose spid it is'}.
       </p>
+      ${this.notice !== null ? html`<p class="note" role="status">${this.notice}</p>` : nothing}
       ${this.failure !== null ? html`<div class="alert" role="alert">The lookup failed: ${this.failure}</div>` : nothing}
       ${this.busy ? html`<p role="status">Looking up...</p>` : nothing}
       ${
@@ -172,7 +185,14 @@ export class Lookup extends StoreView {
           }
         </dd>
       </dl>
-      ${v.state === 'active' ? html`<ioasid-free-id .store=${this.store} .session=${this.session} .ioasid=${v.id} @freed=${() => void this.#search(this.query.trim())}></ioasid-free-id>` : nothing}
+      ${
+        v.state === 'active'
+          ? html`<ioasid-free-id .store=${this.store} .session=${this.session} .ioasid=${v.id} @freed=${() => {
+              this.notice = `ID ${num(v.id)} freed.`;
+              void this.#search(this.query.trim());
+            }}></ioasid-free-id>`
+          : nothing
+      }
     </section>`;
   }
 

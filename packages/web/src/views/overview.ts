@@ -189,7 +189,8 @@ export class Overview extends StoreView {
             </p>`
             : html`<ol class="fullest">
                 ${fullest.map(
-                  (s) => html`<li><a href=${`#/sets/${s.sid}`}>${setName(s.owner, s.sid)}</a>${usageBar(s)}</li>`,
+                  (s) =>
+                    html`<li><a href=${`#/sets/${s.sid}`}>${setName(s.owner, s.sid)}</a>${usageBar(s)}</li>`,
                 )}
               </ol>
               <p><a href="#/sets">All ${num(sets.length)} sets</a></p>`

@@ -260,7 +260,9 @@ export class SetPage extends StoreView {
             : html`<div class="table-wrap"><table aria-label=${`Leases of set ${this.sid}`}>
                 <thead><tr><th scope="col">Lease</th><th scope="col" class="num">References</th><th scope="col" class="num">IDs</th><th scope="col" class="num">Expires in</th></tr></thead>
                 <tbody>${this.leases.map(
-                  (l) => html`<tr><td><code>${l.lease}</code></td><td class="num">${num(l.refs)}</td><td class="num">${num(l.ids)}</td>
+                  (
+                    l,
+                  ) => html`<tr><td><code>${l.lease}</code></td><td class="num">${num(l.refs)}</td><td class="num">${num(l.ids)}</td>
                     <td class="num">${duration(l.expiresInMs / 1000)} (TTL ${duration(l.ttlMs / 1000)})</td></tr>`,
                 )}</tbody></table></div>`
       }
@@ -282,7 +284,9 @@ export class SetPage extends StoreView {
             : html`<div class="table-wrap"><table aria-label=${`Events of set ${this.sid}`}>
                 <thead><tr><th scope="col" class="num">Seq</th><th scope="col">Type</th><th scope="col" class="num">ID</th><th scope="col" class="num">spid</th></tr></thead>
                 <tbody>${this.events.map(
-                  (e) => html`<tr><td class="num">${num(e.seq)}</td><td>${e.type}</td><td class="num">${e.id === null ? '—' : num(e.id)}</td>
+                  (
+                    e,
+                  ) => html`<tr><td class="num">${num(e.seq)}</td><td>${e.type}</td><td class="num">${e.id === null ? '—' : num(e.id)}</td>
                     <td class="num">${e.spid === null ? '—' : num(e.spid)}</td></tr>`,
                 )}</tbody></table></div>`
       }

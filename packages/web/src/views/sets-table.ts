@@ -101,11 +101,13 @@ export class SetsTable extends StoreView {
     const key = `${this.sortKey}|${this.descending}|${this.filter}|${this.show}`;
     const c = this.#cache;
     const timeSorted = this.sortKey === 'rate' || this.sortKey === 'full';
-    if (c !== null && c.version === m.version && c.key === key && (!timeSorted || c.second === second)) return c.rows;
+    if (c !== null && c.version === m.version && c.key === key && (!timeSorted || c.second === second))
+      return c.rows;
     const text = this.filter.trim().toLowerCase();
     const rows: SetRow[] = [];
     for (const row of m.sets.values()) {
-      if (text !== '' && !(row.owner ?? 'system').toLowerCase().includes(text) && String(row.sid) !== text) continue;
+      if (text !== '' && !(row.owner ?? 'system').toLowerCase().includes(text) && String(row.sid) !== text)
+        continue;
       if (this.show === 'dying' && !row.dying) continue;
       if (this.show === 'high' && usageLevel(row.count, row.quota) === 'ok') continue;
       if (this.show === 'full' && usageLevel(row.count, row.quota) !== 'full') continue;
@@ -132,7 +134,8 @@ export class SetsTable extends StoreView {
     const keyed = rows.map((r) => ({ r, v: value(r) }));
     const sign = this.descending ? -1 : 1;
     keyed.sort((a, b) => {
-      const d = typeof a.v === 'string' ? a.v.localeCompare(b.v as string) : (a.v as number) - (b.v as number);
+      const d =
+        typeof a.v === 'string' ? a.v.localeCompare(b.v as string) : (a.v as number) - (b.v as number);
       return d !== 0 && !Number.isNaN(d) ? d * sign : a.r.sid - b.r.sid;
     });
     const sorted = keyed.map((k) => k.r);

@@ -34,7 +34,12 @@ export interface DashboardServer {
   /** The API server itself. */
   readonly server: RunningServer;
   /** Calls the API with the admin token (or `token`). */
-  api<T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
+  api<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
 }
 
