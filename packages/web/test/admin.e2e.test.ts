@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appErrors, eventually } from './support/dashboard-checks.js';
 import {
   ADMIN_TOKEN,
   type DashboardServer,
@@ -12,7 +13,6 @@ import {
   startDashboard,
   type TestBrowser,
 } from './support/dev-proxy.js';
-import { appErrors } from './support/page-errors.js';
 
 let dash: DashboardServer;
 let chrome: TestBrowser;
@@ -45,7 +45,7 @@ describe('admin actions', () => {
     await page.getByLabel('Capacity (number of IDs)').fill('65536');
     await page.getByRole('button', { name: 'Install capacity' }).click();
     const stat = page.locator('.stat').filter({ has: page.getByText('Capacity', { exact: true }) });
-    await expect.poll(() => stat.locator('.value').textContent()).toBe('65,536');
+    await eventually(() => stat.locator('.value').textContent()).toBe('65,536');
     expect((await dash.api<{ capacity: number }>('GET', '/v1/capacity')).body.capacity).toBe(65_536);
     await page.close();
   });
@@ -70,7 +70,7 @@ describe('admin actions', () => {
     // the same owner again: the API's refusal in an alert
     await page.getByRole('button', { name: 'Create set' }).click();
     const refused = page.locator('ioasid-create-set').getByRole('alert');
-    await expect.poll(() => refused.textContent()).toMatch(/vm-new/);
+    await eventually(() => refused.textContent()).toMatch(/vm-new/);
     await page.close();
   });
 
@@ -81,7 +81,7 @@ describe('admin actions', () => {
     await form.getByRole('button', { name: 'Create system set' }).click();
     await form.getByText(/System set \d+ created with quota 16/).waitFor();
     await form.getByRole('button', { name: 'Create system set' }).click();
-    await expect.poll(() => form.getByRole('alert').count()).toBe(1);
+    await eventually(() => form.getByRole('alert').count()).toBe(1);
     const refusal = await dash.api<{ error: { message: string } }>('POST', '/v1/sets/system', { quota: 16 });
     expect(await form.getByRole('alert').textContent()).toContain(refusal.body.error.message);
     await page.close();
@@ -93,14 +93,14 @@ describe('admin actions', () => {
     await dash.api('POST', `/v1/sets/${sid}/ioasids`, { min: 1, max: 65_535, count: 6 });
     const page = await adminPage(`#/sets/${sid}`);
     const progress = page.getByRole('progressbar', { name: `Usage of vm-quota (set ${sid})` });
-    await expect.poll(() => progress.getAttribute('aria-valuemax')).toBe('10');
+    await eventually(() => progress.getAttribute('aria-valuemax')).toBe('10');
     await page.getByLabel('New quota').fill('20');
     await page.getByRole('button', { name: 'Adjust quota' }).click();
-    await expect.poll(() => progress.getAttribute('aria-valuemax')).toBe('20');
+    await eventually(() => progress.getAttribute('aria-valuemax')).toBe('20');
     await page.getByLabel('New quota').fill('3');
     await page.getByRole('button', { name: 'Adjust quota' }).click();
     const alert = page.locator('ioasid-adjust-quota').getByRole('alert');
-    await expect.poll(() => alert.count()).toBe(1);
+    await eventually(() => alert.count()).toBe(1);
     const refusal = await dash.api<{ error: { message: string } }>('PATCH', `/v1/sets/${sid}`, { quota: 3 });
     expect(refusal.status).toBe(400);
     expect(await alert.textContent()).toContain(refusal.body.error.message);
@@ -126,7 +126,7 @@ describe('admin actions', () => {
 
     await page.goto(`${dash.url}/#/sets/${sid}`);
     const progress = page.getByRole('progressbar', { name: `Usage of vm-free (set ${sid})` });
-    await expect.poll(() => progress.getAttribute('aria-valuenow')).toBe('2');
+    await eventually(() => progress.getAttribute('aria-valuenow')).toBe('2');
     await page.getByRole('button', { name: 'Free set...' }).click();
     const dialog = page.getByRole('dialog', { name: `Free vm-free (set ${sid})?` });
     await dialog.waitFor();

@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appErrors, eventually } from './support/dashboard-checks.js';
 import {
   ADMIN_TOKEN,
   type DashboardServer,
@@ -12,7 +13,6 @@ import {
   startDashboard,
   type TestBrowser,
 } from './support/dev-proxy.js';
-import { appErrors } from './support/page-errors.js';
 
 /** The page's window as the tests use it (the tests' types have no DOM). */
 interface Styled {
@@ -61,7 +61,7 @@ describe('sets table', () => {
   it('has one row per set with its owner and a progressbar of count over quota', async () => {
     const page = await adminPage('#/sets');
     const table = page.getByRole('table', { name: 'Sets' });
-    await expect.poll(() => table.getByRole('row').count()).toBe(5);
+    await eventually(() => table.getByRole('row').count()).toBe(5);
     for (const owner of ['vm-low', 'vm-amber', 'vm-red', 'vm-empty']) {
       expect(await table.getByRole('row').filter({ hasText: owner }).count()).toBe(1);
     }
@@ -106,17 +106,17 @@ describe('sets table', () => {
   it('follows allocations made over HTTP without a reload', async () => {
     const page = await adminPage('#/sets');
     const low = bar(page, 'vm-low', sids['vm-low']);
-    await expect.poll(() => low.getAttribute('aria-valuenow')).toBe('10');
+    await eventually(() => low.getAttribute('aria-valuenow')).toBe('10');
     await page.getByText('Live events: live').waitFor();
     await dash.api('POST', `/v1/sets/${sids['vm-low']}/ioasids`, { min: 1, max: 1_000_000, count: 25 });
-    await expect.poll(() => low.getAttribute('aria-valuenow')).toBe('35');
+    await eventually(() => low.getAttribute('aria-valuenow')).toBe('35');
     const ids = await dash.api<{ ids: number[] }>('GET', `/v1/sets/${sids['vm-low']}/ioasids`);
     await dash.api('DELETE', `/v1/ioasids/${ids.body.ids[0]}`);
-    await expect.poll(() => low.getAttribute('aria-valuenow')).toBe('34');
+    await eventually(() => low.getAttribute('aria-valuenow')).toBe('34');
     // a set created meanwhile appears (an alloc event names it)
     const late = await dash.api<{ sid: number }>('POST', '/v1/sets', { owner: 'vm-late', quota: 4 });
     await dash.api('POST', `/v1/sets/${late.body.sid}/ioasids`, { min: 1, max: 1_000_000 });
-    await expect.poll(() => bar(page, 'vm-late', late.body.sid).getAttribute('aria-valuenow')).toBe('1');
+    await eventually(() => bar(page, 'vm-late', late.body.sid).getAttribute('aria-valuenow')).toBe('1');
     expect(appErrors(chrome.errors)).toEqual([]);
     await page.close();
   });
@@ -132,7 +132,7 @@ describe('set page', () => {
     expect(await bar(page, 'vm-amber', sid).getAttribute('aria-valuenow')).toBe('8');
     await page.screenshot({ path: '/tmp/shots/set-page.png', fullPage: true });
     await dash.api('POST', `/v1/sets/${sid}/ioasids`, { min: 1, max: 1_000_000 });
-    await expect.poll(() => bar(page, 'vm-amber', sid).getAttribute('aria-valuenow')).toBe('9');
+    await eventually(() => bar(page, 'vm-amber', sid).getAttribute('aria-valuenow')).toBe('9');
     expect(appErrors(chrome.errors)).toEqual([]);
     await page.close();
   });

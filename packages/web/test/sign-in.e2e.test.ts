@@ -3,6 +3,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appErrors, eventually } from './support/dashboard-checks.js';
 import {
   ADMIN_TOKEN,
   type DashboardServer,
@@ -36,9 +37,9 @@ describe('sign-in', () => {
   it('refuses a wrong token with an alert in the API words', async () => {
     const page = await signIn('not-a-known-token');
     const alert = page.getByRole('alert');
-    await expect.poll(() => alert.textContent()).toContain('this credential is not known here');
+    await eventually(() => alert.textContent()).toContain('this credential is not known here');
     await page.screenshot({ path: '/tmp/shots/sign-in-refused.png' });
-    expect(chrome.errors.filter((e) => !e.includes('401'))).toEqual([]);
+    expect(appErrors(chrome.errors)).toEqual([]);
     await page.close();
   });
 
@@ -53,11 +54,11 @@ describe('sign-in', () => {
         .locator('.stat')
         .filter({ has: page.getByText(name, { exact: true }) })
         .locator('.value');
-    await expect.poll(() => stat('Capacity').textContent()).toBe('1,048,576');
+    await eventually(() => stat('Capacity').textContent()).toBe('1,048,576');
     expect(await stat('Available').textContent()).toBe('1,048,426');
     expect(await stat('Allocated').textContent()).toBe('10');
     expect(await stat('Sets').textContent()).toBe('2');
-    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('live');
+    await eventually(() => page.getByRole('status').first().textContent()).toContain('live');
     expect(await page.getByText('Signed in as admin').count()).toBe(1);
     await page.screenshot({ path: '/tmp/shots/overview-admin.png', fullPage: true });
     await page.close();
@@ -72,7 +73,7 @@ describe('sign-in', () => {
     await page.getByText(`Signed in with the secret of set ${created.body.sid}`).waitFor();
     await page.getByRole('link', { name: 'Sets' }).click();
     const table = page.getByRole('table', { name: 'Sets' });
-    await expect.poll(() => table.getByRole('row').count()).toBe(2);
+    await eventually(() => table.getByRole('row').count()).toBe(2);
     expect(await table.textContent()).toContain('vm-secret');
     expect(await table.textContent()).not.toContain('vm-a');
     expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);

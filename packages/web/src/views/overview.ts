@@ -74,9 +74,7 @@ export class Overview extends StoreView {
         align-items: center;
       }
       ol.fullest a {
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
+        overflow-wrap: anywhere;
       }
     `,
   ];

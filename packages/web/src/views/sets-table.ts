@@ -68,7 +68,9 @@ export class SetsTable extends StoreView {
           display: none;
         }
         td.owner {
-          max-width: 7rem;
+          max-width: 8rem;
+          white-space: normal;
+          overflow-wrap: anywhere;
         }
         th,
         td {

@@ -40,21 +40,27 @@ export interface DashboardServer {
     body?: unknown,
     token?: string,
   ): Promise<{ status: number; body: T }>;
+  /** Closes the API server (the proxy stays: the page sees the API gone). */
+  close(): Promise<void>;
+  /** Starts the API server again on the same port and data directory. */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** Starts a server (capacity `capacity`, default 2^20) and the static server + proxy in front of it. */
 export async function startDashboard(options: { capacity?: number } = {}): Promise<DashboardServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ioasid-web-e2e-'));
-  const server = await startServer({
+  const config = (port: number) => ({
     dataDir,
-    port: 0,
-    logger: false,
+    port,
+    logger: false as const,
     adminToken: ADMIN_TOKEN,
     capacity: options.capacity,
     sseKeepAliveMs: 2_000,
     onFatal: () => {},
   });
+  let server = await startServer(config(0));
+  let running = true;
   const target = new URL(server.url);
   const front: Server = createServer((req, res) => {
     const url = req.url ?? '/';
@@ -66,7 +72,10 @@ export async function startDashboard(options: { capacity?: number } = {}): Promi
           answer.pipe(res);
         },
       );
-      upstream.on('error', () => res.destroy());
+      upstream.on('error', () => {
+        if (res.headersSent) res.destroy();
+        else res.writeHead(502, { 'content-type': 'text/plain' }).end('the API server is away');
+      });
       req.pipe(upstream);
       res.on('close', () => upstream.destroy());
       return;
@@ -87,7 +96,19 @@ export async function startDashboard(options: { capacity?: number } = {}): Promi
   const url = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
   return {
     url,
-    server,
+    get server() {
+      return server;
+    },
+    async close() {
+      if (!running) return;
+      running = false;
+      await server.close();
+    },
+    async start() {
+      if (running) return;
+      server = await startServer(config(Number(target.port)));
+      running = true;
+    },
     async api<T>(method: string, path: string, body?: unknown, token = ADMIN_TOKEN) {
       const headers: Record<string, string> = { authorization: `Bearer ${token}` };
       if (body !== undefined) headers['content-type'] = 'application/json';
@@ -102,7 +123,8 @@ export async function startDashboard(options: { capacity?: number } = {}): Promi
     async stop() {
       front.closeAllConnections();
       await new Promise<void>((resolve) => front.close(() => resolve()));
-      await server.close();
+      if (running) await server.close();
+      running = false;
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,51 @@
+// The live stream's state against a real server that goes away and comes back: the page says
+// "reconnecting", then "stale for N s", then "live" again, and events after the return arrive.
+
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { eventually } from './support/dashboard-checks.js';
+import {
+  ADMIN_TOKEN,
+  type DashboardServer,
+  launchBrowser,
+  startDashboard,
+  type TestBrowser,
+} from './support/dev-proxy.js';
+
+let dash: DashboardServer;
+let chrome: TestBrowser;
+
+beforeAll(async () => {
+  mkdirSync('/tmp/shots', { recursive: true });
+  dash = await startDashboard();
+  chrome = await launchBrowser();
+});
+afterAll(async () => {
+  await chrome?.close();
+  await dash?.stop();
+});
+
+describe('connection state', () => {
+  it('shows reconnecting, then stale for N s, then live again, and resumes the events', async () => {
+    const set = await dash.api<{ sid: number }>('POST', '/v1/sets', { owner: 'vm-conn', quota: 10 });
+    const page = await chrome.page();
+    await page.goto(dash.url);
+    await page.getByLabel('Admin token or set secret').fill(ADMIN_TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.goto(`${dash.url}/#/sets`);
+    const state = page.locator('ioasid-status-bar').getByRole('status');
+    await eventually(() => state.textContent()).toContain('live');
+    await dash.close();
+    await eventually(() => state.textContent()).toMatch(/reconnecting|stale for \d+ s/);
+    await eventually(() => state.textContent()).toMatch(/stale for \d+ s/);
+    await page.screenshot({ path: '/tmp/shots/stale.png' });
+    await dash.start();
+    await eventually(async () => (await state.textContent())?.replace(/\s+/g, ' ').trim()).toBe(
+      '● Live events: live',
+    );
+    await dash.api('POST', `/v1/sets/${set.body.sid}/ioasids`, { min: 1, max: 1000, count: 2 });
+    const bar = page.getByRole('progressbar', { name: `Usage of vm-conn (set ${set.body.sid})` });
+    await eventually(() => bar.getAttribute('aria-valuenow')).toBe('2');
+    await page.close();
+  });
+});
