@@ -55,6 +55,8 @@ export interface ServerConfig {
   /** A pino logger; false for none; omitted: JSON lines on standard error at level info. */
   readonly logger?: Logger | false;
   /** Milliseconds between event-stream keep-alive comments (default 15,000). */
+  /** How long a GET with `min_seq` waits for that sequence number (default 5,000 ms; tests shorten it). */
+  readonly minSeqWaitMs?: number;
   readonly sseKeepAliveMs?: number;
   /** Another store than the SQLite one in `dataDir` (or PostgreSQL); the server closes it. */
   readonly store?: Store;
@@ -168,7 +170,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   }
   let app: App;
   try {
-    app = await buildApp({ engine, logger, sseKeepAliveMs: config.sseKeepAliveMs });
+    app = await buildApp({
+      engine,
+      logger,
+      sseKeepAliveMs: config.sseKeepAliveMs,
+      minSeqWaitMs: config.minSeqWaitMs,
+    });
     await app.listen({ host: config.host ?? DEFAULT_HOST, port: config.port ?? DEFAULT_PORT });
   } catch (error) {
     await engine.close();
