@@ -21,6 +21,9 @@ export interface ApplyResult {
 
 const second = (ms: number) => Math.floor(ms / 1000);
 
+/** Count changes remembered to re-apply after a snapshot older than the stream's position. */
+export const RECENT_CHANGES = 1 << 16;
+
 /** The namespace model. */
 export class NamespaceModel {
   capacity = 0;
@@ -30,6 +33,14 @@ export class NamespaceModel {
   version = 0;
   /** The last event's sequence number seen. */
   lastSeq: number | null = null;
+  /** Events up to this sequence number are in the loaded counts already (the snapshot's `ioasid-seq`). */
+  countedUpTo = 0;
+  // the last RECENT_CHANGES count changes (seq, sid, +1/-1), to re-apply those a snapshot did not see
+  readonly #recentSeq = new Float64Array(RECENT_CHANGES);
+  readonly #recentSid = new Int32Array(RECENT_CHANGES);
+  readonly #recentDelta = new Int8Array(RECENT_CHANGES);
+  #recentNext = 0;
+  #recentSize = 0;
   readonly allocs = new SecondRing();
   readonly frees = new SecondRing();
   readonly #net = new Map<number, SecondRing>();
@@ -37,8 +48,16 @@ export class NamespaceModel {
   #seed = new Map<number, number>();
   #seededAt = 0;
 
-  /** Replaces capacity and sets with a fresh answer of the API. */
-  load(capacity: { capacity: number; available: number }, sets: readonly SetView[]): void {
+  /**
+   * Replaces capacity and sets with a fresh answer of the API, which reflects the namespace at event
+   * `seq` (its `ioasid-seq`; null when unknown). The count changes the stream applied after `seq` are
+   * applied again; events up to `seq` that the stream delivers later are not counted twice.
+   */
+  load(
+    capacity: { capacity: number; available: number },
+    sets: readonly SetView[],
+    seq: number | null = null,
+  ): void {
     this.capacity = capacity.capacity;
     this.available = capacity.available;
     const seen = new Set<number>();
@@ -49,6 +68,15 @@ export class NamespaceModel {
       else Object.assign(row, view);
     }
     for (const sid of this.sets.keys()) if (!seen.has(sid)) this.sets.delete(sid);
+    if (seq !== null) {
+      for (let k = 0; k < this.#recentSize; k++) {
+        const i = (this.#recentNext - this.#recentSize + k + RECENT_CHANGES) % RECENT_CHANGES;
+        if (this.#recentSeq[i] <= seq) continue;
+        const row = this.sets.get(this.#recentSid[i]);
+        if (row !== undefined) row.count = Math.max(0, row.count + this.#recentDelta[i]);
+      }
+      this.countedUpTo = Math.max(this.countedUpTo, seq);
+    }
     this.version++;
   }
 
@@ -75,7 +103,14 @@ export class NamespaceModel {
     }
     ring.add(s, delta);
     const row = this.sets.get(sid);
-    if (row === undefined) return { unknownSet: true };
+    if (row === undefined) return { unknownSet: event.seq > this.countedUpTo };
+    if (event.seq <= this.countedUpTo) return { unknownSet: false };
+    const i = this.#recentNext;
+    this.#recentSeq[i] = event.seq;
+    this.#recentSid[i] = sid;
+    this.#recentDelta[i] = delta;
+    this.#recentNext = (i + 1) % RECENT_CHANGES;
+    this.#recentSize = Math.min(RECENT_CHANGES, this.#recentSize + 1);
     row.count = Math.max(0, row.count + delta);
     this.version++;
     return { unknownSet: false };

@@ -3,7 +3,7 @@
 // what changed. Resynchronises on `reset`, when an event names an unknown set, and every 30 s (set
 // creation, quota changes and destruction emit no event). Polls GET /readyz for the store's state.
 
-import { type EventView, isReset, type Readiness } from '@ioasid/client';
+import { type EventView, IoasidClient, isReset, type Readiness } from '@ioasid/client';
 import { errorText } from '../format.js';
 import type { Session } from '../session/session.js';
 import { NamespaceModel } from './model.js';
@@ -46,6 +46,8 @@ export class NamespaceStore {
   loadError: string | null = null;
 
   readonly #session: Session;
+  /** Its own client for snapshots: its lastSeq is then the `ioasid-seq` of the last snapshot answer. */
+  readonly #snapshots: IoasidClient;
   readonly #listeners = new Set<(change: Change) => void>();
   readonly #stop = new AbortController();
   #pending: EventView[] = [];
@@ -58,6 +60,11 @@ export class NamespaceStore {
 
   constructor(session: Session) {
     this.#session = session;
+    this.#snapshots = new IoasidClient({
+      urls: session.client.urls,
+      token: session.token,
+      timeoutMs: 15_000,
+    });
   }
 
   /** Loads, then follows events; polls readiness; ticks once a second for the "N s" texts and rates. */
@@ -68,8 +75,11 @@ export class NamespaceStore {
     void this.#pollReady();
     let after: number | null = null;
     try {
-      after = await this.#session.client.committedSeq({ signal: this.#stop.signal });
+      const committed = await this.#session.client.committedSeq({ signal: this.#stop.signal });
       await this.reload();
+      // follow from the snapshot's own position when the server tells it (ioasid-seq): no event is
+      // missed or counted twice between the load and the stream
+      after = this.#snapshots.lastSeq > 0 ? this.#snapshots.lastSeq : committed;
       await this.#loadRates();
       this.loaded = true;
     } catch (error) {
