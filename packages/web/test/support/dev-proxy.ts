@@ -5,9 +5,9 @@
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize } from 'node:path';
 import { type RunningServer, startServer } from '@ioasid/server';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -16,7 +16,10 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 export const ADMIN_TOKEN = 'web-e2e-admin-token-0123456789abcdef';
 
 /** The built dashboard: `dashboard/` of the @ioasid/server package, found through its package.json. */
-const ROOT = join(dirname(createRequire(import.meta.url).resolve('@ioasid/server/package.json')), 'dashboard');
+const ROOT = join(
+  dirname(createRequire(import.meta.url).resolve('@ioasid/server/package.json')),
+  'dashboard',
+);
 const API = /^\/(v1\/|readyz|healthz|metrics|openapi\.json)/;
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
