@@ -119,6 +119,9 @@ export class IoasidApp extends LitElement {
         max-width: 80rem;
         margin: 0 auto;
       }
+      main > [tabindex='-1']:focus {
+        outline: none;
+      }
       .skip {
         position: absolute;
         left: -999px;

@@ -137,3 +137,21 @@ describe('set page', () => {
     await page.close();
   });
 });
+
+describe('event log', () => {
+  it('lists the events received since sign-in and the new ones live', async () => {
+    const page = await adminPage('#/sets');
+    await page.getByText('Live events: live').waitFor();
+    await dash.api('POST', `/v1/sets/${sids['vm-empty']}/ioasids`, { min: 1, max: 1_000_000 });
+    await eventually(() => bar(page, 'vm-empty', sids['vm-empty']).getAttribute('aria-valuenow')).toBe('1');
+    await page.getByRole('link', { name: 'Events' }).click();
+    const log = page.getByRole('log');
+    await eventually(async () => (await log.textContent()) ?? '').toMatch(/alloc/);
+    const ids = await dash.api<{ ids: number[] }>('GET', `/v1/sets/${sids['vm-empty']}/ioasids`);
+    await dash.api('DELETE', `/v1/ioasids/${ids.body.ids[0]}`);
+    await eventually(async () => (await log.textContent()) ?? '').toMatch(/free/);
+    await page.screenshot({ path: '/tmp/shots/event-log.png', fullPage: true });
+    expect(appErrors(chrome.errors)).toEqual([]);
+    await page.close();
+  });
+});

@@ -51,6 +51,7 @@ export class NamespaceStore {
   readonly #listeners = new Set<(change: Change) => void>();
   readonly #stop = new AbortController();
   #pending: EventView[] = [];
+  #recent: EventView[] = [];
   #reloaded = false;
   #reset = false;
   #frame = 0;
@@ -133,6 +134,11 @@ export class NamespaceStore {
     return this.#reloading;
   }
 
+  /** The last MAX_PENDING_EVENTS events received since sign-in, oldest first (for a log opened late). */
+  recentEvents(): EventView[] {
+    return this.#recent.slice(-MAX_PENDING_EVENTS);
+  }
+
   /** Text of the connection state for people: "live", "reconnecting", "stale for 12 s", ... */
   connectionText(now = Date.now()): string {
     const c = this.connection;
@@ -193,6 +199,9 @@ export class NamespaceStore {
           }, 250);
         }
         this.#pending.push(item);
+        this.#recent.push(item);
+        if (this.#recent.length > MAX_PENDING_EVENTS * 2)
+          this.#recent = this.#recent.slice(-MAX_PENDING_EVENTS);
         if (this.#pending.length > MAX_PENDING_EVENTS * 2) {
           this.#pending = this.#pending.slice(-MAX_PENDING_EVENTS);
         }

@@ -1,5 +1,6 @@
 // <ioasid-events-view>: the live event log, fed with each frame's batch of events from the store.
 
+import type { EventView } from '@ioasid/client';
 import { html } from 'lit';
 import type { Change } from '../store/namespace-store.js';
 import { eventLog, logAppend } from './panels.js';
@@ -11,8 +12,24 @@ export class EventsView extends StoreView {
   static override styles = [shared];
   #setsVersion = -1;
 
+  /** The newest sequence number handed to the log (a frame's batch may hold events shown already). */
+  #shown = -1;
+
+  override firstUpdated(): void {
+    // the events received before this page was opened
+    this.#append(this.store.recentEvents());
+  }
+
+  #append(events: readonly EventView[]): void {
+    const fresh =
+      events.length > 0 && events[0].seq <= this.#shown ? events.filter((e) => e.seq > this.#shown) : events;
+    if (fresh.length === 0) return;
+    this.#shown = fresh[fresh.length - 1].seq;
+    logAppend(this.renderRoot, fresh);
+  }
+
   protected override changed(change: Change): void {
-    logAppend(this.renderRoot, change.events);
+    if (this.hasUpdated) this.#append(change.events);
     // the log's set filter choices change only when sets come or go
     if (change.reloaded && this.store.model.sets.size !== this.#setsVersion) this.requestUpdate();
   }
@@ -23,8 +40,8 @@ export class EventsView extends StoreView {
     return html`<h2>Live events</h2>
       <p class="hint">
         Every change of the namespace as it happens: alloc, free, bind and unbind of a guest ID (spid), expired
-        leases, and events published with notify. Only events since this page opened are listed; a set's page
-        shows its older events.
+        leases, and events published with notify. The events since you signed in are listed (the last
+        2,000 at most); a set's page shows its older events.
       </p>
       ${eventLog(sets)}`;
   }

@@ -116,7 +116,7 @@ export class SetPage extends StoreView {
       return;
     }
     void this.#loadIds(-1);
-    extra.listLeases(sid).then(
+    extra.listLeases(this.isAdmin ? sid : undefined).then(
       (leases) => {
         this.leases = leases;
         this.leasesError = null;

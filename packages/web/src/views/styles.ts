@@ -77,6 +77,11 @@ export const shared = css`
     flex-direction: column;
     gap: 0.15rem;
     font-size: 0.9rem;
+    max-width: 100%;
+  }
+  label > select,
+  label > input {
+    min-width: 0;
   }
   form.inline {
     display: flex;
