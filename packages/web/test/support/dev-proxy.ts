@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize } from 'node:path';
-import { type RunningServer, startServer } from '@ioasid/server';
+import { type RunningServer, type Store, startServer } from '@ioasid/server';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** The admin token of the test servers. */
@@ -52,7 +52,9 @@ export interface DashboardServer {
 }
 
 /** Starts a server (capacity `capacity`, default 2^20) and the static server + proxy in front of it. */
-export async function startDashboard(options: { capacity?: number } = {}): Promise<DashboardServer> {
+export async function startDashboard(
+  options: { capacity?: number; store?: (dataDir: string) => Store } = {},
+): Promise<DashboardServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ioasid-web-e2e-'));
   const config = (port: number) => ({
     dataDir,
@@ -61,6 +63,9 @@ export async function startDashboard(options: { capacity?: number } = {}): Promi
     adminToken: ADMIN_TOKEN,
     capacity: options.capacity,
     sseKeepAliveMs: 2_000,
+    storeRetry: { initialMs: 100, maxMs: 500 },
+    // a store of the test's (made anew for each start: the server closes it), else SQLite in dataDir
+    ...(options.store === undefined ? {} : { store: options.store(dataDir) }),
     onFatal: () => {},
   });
   let server = await startServer(config(0));
