@@ -26,14 +26,13 @@ export class EventRing<T> {
 
   /** Number of items kept: at most `capacity`. */
   get size(): number {
-    return Math.min(this.#next, this.capacity);
+    return Math.min(this.#next - this.#cleared, this.capacity);
   }
 
   /** Appends items in order, dropping the oldest beyond capacity. */
   push(items: readonly T[]): void {
     const start = Math.max(0, items.length - this.capacity);
-    for (let i = start; i < items.length; i++)
-      this.#items[(this.#next + i - start) % this.capacity] = items[i];
+    for (let i = start; i < items.length; i++) this.#items[(this.#next + i) % this.capacity] = items[i];
     this.#next += items.length;
   }
 
