@@ -20,5 +20,8 @@ describe('history chart summary', () => {
     expect(summarize('Usage', null)).toBe('Usage: no data yet.');
     expect(spanText(600)).toBe('10 minutes');
     expect(spanText(45)).toBe('45 seconds');
+    expect(spanText(3599)).toBe('1 hour');
+    expect(spanText(7200)).toBe('2 hours');
+    expect(spanText(90)).toBe('2 minutes');
   });
 });

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bucketOf, bucketRange, bucketSizeAt, decodeMap, setsInUse } from '../src/components/map-decode.js';
-import { encodeAnswer, type RefId, referenceBuckets } from './support/map-reference.js';
+import { encodeAnswer, type RefId, referenceBuckets } from './fixtures/map-reference.js';
 
 /** A namespace of `span` IDs from `first`, some allocated to a few sets, some free-pending. */
 const namespace = fc

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeMap } from '../src/components/map-decode.js';
 import { applyMapEvents } from '../src/components/map-events.js';
-import { encodeAnswer, type RefId, referenceBuckets } from './support/map-reference.js';
+import { encodeAnswer, type RefId, referenceBuckets } from './fixtures/map-reference.js';
 
 describe('applyMapEvents', () => {
   it('on single-ID buckets: the result equals the map of the namespace after the events', () => {

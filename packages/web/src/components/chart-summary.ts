@@ -44,12 +44,10 @@ export function formatValue(v: number | null): string {
 /** How long `seconds` is in words: "1 hour", "15 minutes", "40 seconds". */
 export function spanText(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
-  if (s >= 3600 && s % 3600 === 0) return s === 3600 ? '1 hour' : `${s / 3600} hours`;
-  if (s >= 60) {
-    const m = Math.round(s / 60);
-    return m === 1 ? '1 minute' : `${m} minutes`;
-  }
-  return s === 1 ? '1 second' : `${s} seconds`;
+  if (s < 60) return s === 1 ? '1 second' : `${s} seconds`;
+  const m = Math.round(s / 60);
+  if (m >= 60 && m % 60 === 0) return m === 60 ? '1 hour' : `${m / 60} hours`;
+  return m === 1 ? '1 minute' : `${m} minutes`;
 }
 
 /**

@@ -12,7 +12,7 @@ export interface MapPalette {
   readonly pendingA: number;
   readonly pendingB: number;
   readonly freeRgb: Rgb;
-  readonly sets: readonly number[];
+  readonly sets: Uint32Array;
   readonly setsRgb: readonly Rgb[];
 }
 
@@ -24,7 +24,7 @@ export function makePalette(scheme: SchemeColours, setColours: readonly Rgb[]): 
     pendingA: packRgb(scheme.pendingA),
     pendingB: packRgb(scheme.pendingB),
     freeRgb: scheme.free,
-    sets: setColours.map(packRgb),
+    sets: Uint32Array.from(setColours, packRgb),
     setsRgb: setColours,
   };
 }
@@ -80,13 +80,16 @@ export function paintBucket(
 export function paintAll(buf: Uint32Array, stride: number, l: GridLayout, b: Buckets, p: MapPalette): void {
   buf.fill(p.gap);
   if (l.pitch === 1 && b.bucketSize === 1 && stride === l.cols) {
-    // One pixel per ID: the pixel index is the bucket index.
+    // One pixel per ID: the pixel index is the bucket index. A tight loop over typed arrays.
     const { used, pending, set } = b;
     const sets = p.sets;
+    const nSets = sets.length;
     const free = p.free;
-    for (let k = 0; k < l.count; k++) {
-      if (used[k] === 0) buf[k] = free;
-      else if (pending[k] === 0) buf[k] = sets[set[k]] ?? free;
+    const n = l.count;
+    for (let k = 0; k < n; k++) {
+      const s = set[k];
+      if (used[k] === 0 || s < 0 || s >= nSets) buf[k] = free;
+      else if (pending[k] === 0) buf[k] = sets[s];
       else {
         const x = k % stride;
         buf[k] = pendingPixel(x, (k - x) / stride, true, 0, p);
