@@ -32,7 +32,11 @@ interface Viz {
   selects: { first: number; last: number }[];
   loads: { first: number; last: number; buckets: number }[];
   eventSelects: { seq: number }[];
-  showMap(ids: number, sets: number): Promise<{ updateMs: number; frameMs: number; paintMs: number }>;
+  showMap(
+    ids: number,
+    sets: number,
+    shape?: 'interleaved' | 'blocks',
+  ): Promise<{ updateMs: number; frameMs: number; paintMs: number }>;
   pixels(points: [number, number][]): number[][];
   mapCanvas(): { width: number; height: number; left: number; top: number; cssWidth: number; label: string };
   applyEvents(
@@ -238,6 +242,8 @@ describe('<ioasid-capacity-map> in Chromium', () => {
       ],
     );
     const [id0, id1023, free] = await pixelOf([0, 1023, 2047]);
+    expect([id0[3], id1023[3], free[3], set7[3]]).toEqual([255, 255, 255, 255]);
+    expect(same(free, set7)).toBe(false);
     expect(same(id0, free)).toBe(true);
     expect(same(id1023, set7)).toBe(true);
     expect((await page.evaluate(() => viz().mapCanvas())).label).toBe(
@@ -294,6 +300,7 @@ describe('<ioasid-history-chart> in Chromium', () => {
       /^Allocations and frees per second over the last 1 hour: allocs\/s latest [\d,]+, min [\d,]+, max [\d,]+; frees\/s latest [\d,]+, min [\d,]+, max [\d,]+\.$/,
     );
     await page.screenshot({ path: `${SHOTS}/all-light.png`, fullPage: true });
+    await page.locator('ioasid-history-chart').screenshot({ path: `${SHOTS}/chart-light.png` });
     await page.evaluate(() => viz().setWidth(600));
     await expect
       .poll(async () => (await page.evaluate(() => viz().chartInfo())).canvasWidth)
@@ -312,6 +319,11 @@ describe('the components in the dark scheme and at 390 px', () => {
     expect(same(lightFree, darkFree)).toBe(false);
     expect(darkFree[0] + darkFree[1] + darkFree[2]).toBeLessThan(lightFree[0] + lightFree[1] + lightFree[2]);
     await page.screenshot({ path: `${SHOTS}/all-dark.png`, fullPage: true });
+    await page.locator('ioasid-capacity-map').screenshot({ path: `${SHOTS}/map-dark.png` });
+    await page.locator('ioasid-history-chart').screenshot({ path: `${SHOTS}/chart-dark.png` });
+    await page.locator('ioasid-event-log').screenshot({ path: `${SHOTS}/log-dark.png` });
+    await page.evaluate(([ids, sets]) => viz().showMap(ids, sets, 'blocks'), [IDS, SETS]);
+    await page.locator('ioasid-capacity-map').screenshot({ path: `${SHOTS}/map-blocks-dark.png` });
     await page.setViewportSize({ width: 390, height: 900 });
     await page.evaluate(() => viz().frames(3));
     const overflow = await page.evaluate(
@@ -324,6 +336,9 @@ describe('the components in the dark scheme and at 390 px', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await page.evaluate(() => viz().frames(3));
     await page.screenshot({ path: `${SHOTS}/narrow-light.png`, fullPage: true });
+    await page.setViewportSize({ width: 1100, height: 1400 });
+    await page.evaluate(() => viz().frames(3));
+    await page.locator('ioasid-capacity-map').screenshot({ path: `${SHOTS}/map-blocks-light.png` });
     await page.setViewportSize({ width: 1100, height: 1400 });
   });
 

@@ -607,6 +607,7 @@ export class IoasidCapacityMap extends LitElement {
   static override styles = css`
     :host {
       display: block;
+      position: relative;
       color: var(--fg, inherit);
     }
     .bar {

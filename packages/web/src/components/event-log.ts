@@ -142,6 +142,7 @@ export class IoasidEventLog extends LitElement {
   static override styles = css`
     :host {
       display: block;
+      position: relative;
       container-type: inline-size;
     }
     .controls {
@@ -199,6 +200,7 @@ export class IoasidEventLog extends LitElement {
       border-bottom: 1px solid var(--border, #888);
     }
     [role='log'] {
+      position: relative;
       max-height: 24rem;
       overflow-y: auto;
       overflow-x: hidden;

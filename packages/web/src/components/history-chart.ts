@@ -77,6 +77,7 @@ export class IoasidHistoryChart extends LitElement {
   }
 
   #rebuild = (): void => {
+    this.requestUpdate();
     this.#plot?.destroy();
     this.#plot = null;
     this.#shape = '';
@@ -123,7 +124,8 @@ export class IoasidHistoryChart extends LitElement {
       height: HEIGHT,
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true } },
+      // Counts and rates: the y axis starts at 0 so a small change does not look like a big one.
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       axes: [axis, { ...axis, size: 56 }],
       series: [
         {},
@@ -143,6 +145,7 @@ export class IoasidHistoryChart extends LitElement {
     css`
       :host {
         display: block;
+        position: relative;
         min-width: 0;
       }
       figure {
