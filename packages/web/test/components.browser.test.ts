@@ -50,6 +50,8 @@ interface Viz {
   showChart(): Promise<void>;
   chartInfo(): { summary: string; canvasWidth: number; hostWidth: number; wrapPosition: string };
   setWidth(px: number): void;
+  withColours(ids: number[]): Promise<number[][]>;
+  emptyLabel(): Promise<string>;
 }
 /** The fixture's API; page functions call the page's global `viz()` of the same shape. */
 const viz = () => (globalThis as unknown as { viz: () => Viz }).viz();
@@ -249,6 +251,16 @@ describe('<ioasid-capacity-map> in Chromium', () => {
     expect((await page.evaluate(() => viz().mapCanvas())).label).toBe(
       'IDs 0 to 1,048,575: 1,047,552 allocated (99.9%), 256 free-pending, 1,000 sets',
     );
+  });
+});
+
+describe('<ioasid-capacity-map> options', () => {
+  it('takes set colours from colorOf (any CSS colour) and states an empty namespace', async () => {
+    const [id1, id2] = await page.evaluate(() => viz().withColours([1, 2]));
+    expect(id1.slice(0, 3)).toEqual([102, 51, 153]); // rebeccapurple
+    expect(id2.slice(0, 3)).toEqual([0, 128, 0]); // rgb(0 128 0)
+    expect(await page.evaluate(() => viz().emptyLabel())).toBe('No IDs to draw: the capacity is 0');
+    await page.evaluate(([ids, sets]) => viz().showMap(ids, sets), [IDS, SETS]);
   });
 });
 

@@ -271,7 +271,7 @@ export class IoasidCapacityMap extends LitElement {
       c.style.width = `${l.width / this.#dpr}px`;
       c.style.height = `${l.height / this.#dpr}px`;
     }
-    canvas.setAttribute('aria-label', b ? describeOccupancy(b) : 'No capacity map data yet');
+    canvas.setAttribute('aria-label', occupancyLabel(b));
     if (!b || l.count === 0) {
       this.#image = this.#pix = null;
       this.#drawOverlay();
@@ -680,7 +680,8 @@ export class IoasidCapacityMap extends LitElement {
     }
     canvas {
       display: block;
-      touch-action: none;
+      /* Vertical swipes scroll the page; taps and sideways drags select. */
+      touch-action: pan-y;
       image-rendering: pixelated;
     }
     canvas.overlay {
@@ -842,6 +843,13 @@ export class IoasidCapacityMap extends LitElement {
       </ul>
     `;
   }
+}
+
+/** The canvas's aria-label: the occupancy in words, or why there is nothing to draw. */
+function occupancyLabel(b: Buckets | null): string {
+  if (!b) return 'No capacity map data yet';
+  if (b.count === 0) return 'No IDs to draw: the capacity is 0';
+  return describeOccupancy(b);
 }
 
 /** The rectangles (device pixels) covering cells lo..hi in row-major order: at most three. */
