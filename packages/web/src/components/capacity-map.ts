@@ -384,24 +384,33 @@ export class IoasidCapacityMap extends LitElement {
     const style = getComputedStyle(this);
     const accent = style.getPropertyValue('--accent').trim() || '#0b5cad';
     const focus = style.getPropertyValue('--focus').trim() || accent;
+    const bg = style.getPropertyValue('--bg').trim() || '#ffffff';
+    const px = Math.max(1, Math.round(this.#dpr));
     if (this.#anchor >= 0 && this.#end >= 0) {
       const lo = Math.min(this.#anchor, this.#end);
       const hi = Math.max(this.#anchor, this.#end);
+      const rects = spanRects(l, lo, hi);
       ctx.fillStyle = accent;
       ctx.globalAlpha = 0.35;
-      for (const r of spanRects(l, lo, hi)) ctx.fillRect(r.x, r.y, r.w, r.h);
+      for (const r of rects) ctx.fillRect(r.x, r.y, r.w, r.h);
       ctx.globalAlpha = 1;
+      // Tiny cells: the outline stands off the cells so a selection of a few pixels still shows.
+      const out = l.pitch < 4 ? 3 * px : 0;
+      ctx.lineWidth = 2 * px;
       ctx.strokeStyle = accent;
-      ctx.lineWidth = Math.max(1, Math.round(this.#dpr));
-      for (const r of spanRects(l, lo, hi)) ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
+      for (const r of rects) strokeInside(ctx, r.x - out, r.y - out, r.w + 2 * out, r.h + 2 * out, px, l);
     }
     if (this.#focus >= 0 && this.matches(':focus-within')) {
       const { x, y } = cellOrigin(l, this.#focus);
-      const size = Math.max(l.pitch, 6 * this.#dpr);
+      const size = Math.max(l.pitch, 8 * px);
       const off = (size - l.pitch) / 2;
+      // Two-tone ring: visible on any cell colour.
+      ctx.lineWidth = 3 * px;
+      ctx.strokeStyle = bg;
+      strokeInside(ctx, x - off - 2 * px, y - off - 2 * px, size + 4 * px, size + 4 * px, px, l);
+      ctx.lineWidth = 2 * px;
       ctx.strokeStyle = focus;
-      ctx.lineWidth = Math.max(2, Math.round(2 * this.#dpr));
-      ctx.strokeRect(x - off, y - off, size, size);
+      strokeInside(ctx, x - off - 2 * px, y - off - 2 * px, size + 4 * px, size + 4 * px, px, l);
     }
   }
 
@@ -843,6 +852,28 @@ export class IoasidCapacityMap extends LitElement {
       </ul>
     `;
   }
+}
+
+/**
+ * Strokes the rectangle (x, y, w, h) with the line inside it, moved inside the grid where it would leave
+ * the canvas (an outline at the map's edge stays visible).
+ */
+function strokeInside(
+  ctx: CanvasRenderingContext2D,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  px: number,
+  l: GridLayout,
+): void {
+  const x0 = Math.max(0, x);
+  const y0 = Math.max(0, y);
+  const x1 = Math.min(l.width, x + w);
+  const y1 = Math.min(l.height, y + h);
+  const half = ctx.lineWidth / 2;
+  if (x1 - x0 <= px || y1 - y0 <= px) return;
+  ctx.strokeRect(x0 + half, y0 + half, x1 - x0 - 2 * half, y1 - y0 - 2 * half);
 }
 
 /** The canvas's aria-label: the occupancy in words, or why there is nothing to draw. */
