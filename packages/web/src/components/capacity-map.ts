@@ -179,6 +179,7 @@ export class IoasidCapacityMap extends LitElement {
       this.#show(d);
     } else if (changed.has('colorOf')) {
       this.#palette = null;
+      this.#legendDue = true;
     }
   }
 
@@ -210,6 +211,7 @@ export class IoasidCapacityMap extends LitElement {
 
   #onScheme = (): void => {
     this.#palette = null;
+    this.#legendDue = true;
     this.#draw();
   };
 
@@ -220,9 +222,14 @@ export class IoasidCapacityMap extends LitElement {
       const ctx = this.#overlay().getContext('2d');
       rgb = null;
       if (ctx) {
+        // An invalid colour leaves fillStyle as it was: try two sentinels to tell. Transparent is none.
         ctx.fillStyle = '#010203';
         ctx.fillStyle = colour;
-        rgb = parseCssColour(String(ctx.fillStyle));
+        const a = String(ctx.fillStyle);
+        ctx.fillStyle = '#040506';
+        ctx.fillStyle = colour;
+        const b = String(ctx.fillStyle);
+        rgb = a === b && !/^rgba\(.*,\s*0\)$/.test(a) ? parseCssColour(a) : null;
       }
       this.#cssColours.set(colour, rgb);
     }
@@ -275,6 +282,7 @@ export class IoasidCapacityMap extends LitElement {
     if (!b || l.count === 0) {
       this.#image = this.#pix = null;
       this.#drawOverlay();
+      if (this.#legendDue) this.#updateLegend();
       return;
     }
     const ctx = canvas.getContext('2d');
@@ -340,7 +348,7 @@ export class IoasidCapacityMap extends LitElement {
   #updateLegend(): void {
     this.#legendDue = false;
     const b = this.#buckets;
-    if (!b) {
+    if (!b || b.count === 0) {
       this._legend = [];
       return;
     }
