@@ -363,6 +363,8 @@ describe('the components in the dark scheme and at 390 px', () => {
     );
     expect(overflow).toBeLessThanOrEqual(390);
     await page.screenshot({ path: `${SHOTS}/narrow-dark.png`, fullPage: true });
+    await page.locator('ioasid-event-log').screenshot({ path: `${SHOTS}/narrow-log-dark.png` });
+    await page.locator('ioasid-history-chart').screenshot({ path: `${SHOTS}/narrow-chart-dark.png` });
     await page.emulateMedia({ colorScheme: 'light' });
     await page.evaluate(() => viz().frames(3));
     await page.screenshot({ path: `${SHOTS}/narrow-light.png`, fullPage: true });

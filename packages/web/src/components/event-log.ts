@@ -259,11 +259,14 @@ export class IoasidEventLog extends LitElement {
         display: none;
       }
       .row {
-        grid-template-columns: 4.5rem 5.5rem minmax(0, 1fr);
+        grid-template-columns: 4rem 5.5rem minmax(0, 1fr);
+        row-gap: 0;
       }
-      .row .set,
+      .row .set {
+        grid-column: 1 / 3;
+      }
       .row .data {
-        grid-column: 2 / -1;
+        grid-column: 3 / -1;
       }
       .row .spid {
         display: none;
