@@ -62,12 +62,17 @@ export function decodeMap(answer: MapAnswer): Buckets {
     let end = repeat > 0 ? at + repeat : at;
     if (end > count) end = count;
     if (end === at + 1 && end < count) {
-      used[at] = u;
-      pending[at] = p;
-      set[at] = s;
-      totalUsed += u;
-      totalPending += p;
-      if (s >= 0) bySet[s] += u;
+      // The arrays start as "empty" (0, 0, -1): an empty bucket needs no write.
+      if (s >= 0) {
+        used[at] = u;
+        set[at] = s;
+        totalUsed += u;
+        bySet[s] += u;
+        if (p > 0) {
+          pending[at] = p;
+          totalPending += p;
+        }
+      }
       at = end;
       continue;
     }
