@@ -80,8 +80,8 @@ export class HistoryView extends StoreView {
         : {
             t: times(a.now, a.allocs.length, a.intervalMs),
             lines: [
-              { label: 'allocations/s', values: a.allocs, colour: '#1a7f37' },
-              { label: 'frees/s', values: a.frees, colour: '#c11d2b' },
+              { label: 'allocations/s', values: a.allocs, colour: 'var(--ok)' },
+              { label: 'frees/s', values: a.frees, colour: 'var(--bad)' },
             ],
           };
     const o = this.one;
