@@ -119,6 +119,18 @@ export class IoasidApp extends LitElement {
         max-width: 80rem;
         margin: 0 auto;
       }
+      @media (max-width: 40rem) {
+        header nav {
+          order: 3;
+          width: 100%;
+        }
+        header nav a {
+          padding: 0.25rem 0.45rem;
+        }
+        .who {
+          font-size: 0.85rem;
+        }
+      }
       main > [tabindex='-1']:focus {
         outline: none;
       }
