@@ -80,4 +80,22 @@ describe('sign-in', () => {
     await page.screenshot({ path: '/tmp/shots/sets-set-secret.png', fullPage: true });
     await page.close();
   });
+
+  it('keeps the credential for the tab across a reload, and forgets it on sign-out', async () => {
+    const page = await signIn(ADMIN_TOKEN);
+    await page.getByText('Signed in as admin').waitFor();
+    await page.reload();
+    await page.getByText('Signed in as admin').waitFor();
+    const kept = () =>
+      page.evaluate(
+        () => (globalThis as unknown as { sessionStorage: { length: number } }).sessionStorage.length,
+      );
+    expect(await kept()).toBe(1);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await kept()).toBe(0);
+    const cookies = await chrome.context.cookies();
+    expect(cookies).toEqual([]);
+    await page.close();
+  });
 });

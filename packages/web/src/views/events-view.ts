@@ -43,7 +43,14 @@ export class EventsView extends StoreView {
         leases, and events published with notify. The events since you signed in are listed (the last
         2,000 at most); a set's page shows its older events.
       </p>
-      ${eventLog(sets)}`;
+      <p class="hint">Select an event (click, or Enter) to look up its ID.</p>
+      <div
+        @event-select=${(e: CustomEvent<EventView>) => {
+          if (e.detail.id !== null) location.hash = `#/lookup/${e.detail.id}`;
+        }}
+      >
+        ${eventLog(sets)}
+      </div>`;
   }
 }
 
