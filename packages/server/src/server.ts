@@ -56,6 +56,8 @@ export interface ServerConfig {
   readonly logger?: Logger | false;
   /** Milliseconds between event-stream keep-alive comments (default 15,000). */
   readonly sseKeepAliveMs?: number;
+  /** The built dashboard's directory, served at GET / (see AppOptions.dashboard); false: none. */
+  readonly dashboard?: string | false;
   /** Another store than the SQLite one in `dataDir` (or PostgreSQL); the server closes it. */
   readonly store?: Store;
   /** How an unavailable store is retried (see EngineOptions.storeRetry). */
@@ -168,7 +170,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   }
   let app: App;
   try {
-    app = await buildApp({ engine, logger, sseKeepAliveMs: config.sseKeepAliveMs });
+    app = await buildApp({
+      engine,
+      logger,
+      sseKeepAliveMs: config.sseKeepAliveMs,
+      dashboard: config.dashboard,
+    });
     await app.listen({ host: config.host ?? DEFAULT_HOST, port: config.port ?? DEFAULT_PORT });
   } catch (error) {
     await engine.close();
