@@ -91,6 +91,8 @@ const SERVER: Readonly<Record<string, CliAdvice>> = {
   'store-unavailable': () =>
     'retry later: the server takes writes again once its store recovers (`ioasid status` shows it); reads still work',
   'not-ready': () => 'retry in a moment',
+  'invalid-min-seq': null,
+  'seq-not-reached': () => 'retry in a moment, or point --url at the instance that took the write',
   'invalid-field': () => 'check the command line against `ioasid help <command>`',
   'unknown-field': () => 'check that --url points at an ioasid server of this version',
   'missing-field': () => 'check that --url points at an ioasid server of this version',

@@ -32,6 +32,13 @@ export interface IoasidClientOptions {
   readonly timeoutMs?: number;
   /** The fetch to use (default the global one). */
   readonly fetch?: typeof fetch;
+  /**
+   * Read your own writes across instances: every GET sends the highest `ioasid-seq` seen so far as
+   * `ioasid-min-seq`, so an instance that has not yet heard of this client's last change waits for it
+   * (default false: a read on another instance may lag by the time instances take to hear of each
+   * other's commits).
+   */
+  readonly readYourWrites?: boolean;
 }
 
 /** Where to allocate: an inclusive range and the data attached to the ID(s). */
@@ -84,6 +91,7 @@ export class IoasidClient {
       token: options.token ?? null,
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+      readYourWrites: options.readYourWrites ?? false,
     });
   }
 
@@ -95,6 +103,14 @@ export class IoasidClient {
   /** The base URL requests go to first: the last one that answered. */
   get url(): string {
     return this.#transport.url;
+  }
+
+  /**
+   * The highest `ioasid-seq` header seen (0 before the first answer): the namespace's event sequence
+   * number as of this client's last acknowledged change or read. Pass it as `minSeq` to read it back.
+   */
+  get lastSeq(): number {
+    return this.#transport.lastSeq;
   }
 
   // Capacity
@@ -364,7 +380,13 @@ export class IoasidClient {
     body: unknown,
     options: CallOptions | undefined,
   ): Promise<T> {
-    return this.#transport.json<T>({ method, path: p, body, signal: options?.signal });
+    return this.#transport.json<T>({
+      method,
+      path: p,
+      body,
+      signal: options?.signal,
+      minSeq: options?.minSeq,
+    });
   }
 
   #alloc(

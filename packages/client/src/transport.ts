@@ -11,6 +11,12 @@ export type Method = 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
 export interface CallOptions {
   /** Aborts the request (every attempt); the call then rejects with the signal's reason. */
   readonly signal?: AbortSignal;
+  /**
+   * GETs only: answer only once the server has seen this event sequence number (an `ioasid-seq` of an
+   * earlier answer), sent as `ioasid-min-seq`. The server waits at most 5 s, then answers 503 EAGAIN
+   * `seq-not-reached` (and the client tries its next URL).
+   */
+  readonly minSeq?: number;
 }
 
 /** How a Transport is built (see IoasidClientOptions). */
@@ -19,6 +25,8 @@ export interface TransportOptions {
   readonly token: string | null;
   readonly timeoutMs: number;
   readonly fetch: typeof fetch;
+  /** Send the highest `ioasid-seq` seen so far as `ioasid-min-seq` on every GET. */
+  readonly readYourWrites?: boolean;
 }
 
 /** One request. */
@@ -31,6 +39,8 @@ export interface Request {
   readonly signal?: AbortSignal;
   /** Extra headers (the event stream's `last-event-id`). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** GETs: the sequence number the answer must reflect (see CallOptions.minSeq). */
+  readonly minSeq?: number;
 }
 
 const IDEMPOTENT: ReadonlySet<Method> = new Set(['GET', 'PUT', 'DELETE']);
@@ -99,7 +109,9 @@ export class Transport {
   readonly #token: string | null;
   readonly #timeoutMs: number;
   readonly #fetch: typeof fetch;
+  readonly #readYourWrites: boolean;
   #current = 0;
+  #lastSeq = 0;
 
   constructor(options: TransportOptions) {
     if (options.urls.length === 0) throw new TypeError('give at least one base URL');
@@ -107,6 +119,22 @@ export class Transport {
     this.#token = options.token;
     this.#timeoutMs = options.timeoutMs;
     this.#fetch = options.fetch;
+    this.#readYourWrites = options.readYourWrites ?? false;
+  }
+
+  /**
+   * The highest `ioasid-seq` any answer carried (0 before the first): the namespace's event sequence
+   * number as of the last change this client saw acknowledged or read.
+   */
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  #noteSeq(response: Response): void {
+    const value = response.headers.get('ioasid-seq');
+    if (value === null || !response.ok) return;
+    const seq = Number(value);
+    if (Number.isSafeInteger(seq) && seq > this.#lastSeq) this.#lastSeq = seq;
   }
 
   /** The base URL requests go to first (the last one that answered). */
@@ -219,6 +247,10 @@ export class Transport {
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     if (this.#token !== null) headers.authorization = `Bearer ${this.#token}`;
     if (request.body !== undefined) headers['content-type'] = 'application/json';
+    if (request.method === 'GET') {
+      const minSeq = Math.max(request.minSeq ?? 0, this.#readYourWrites ? this.#lastSeq : 0);
+      if (minSeq > 0) headers['ioasid-min-seq'] = String(minSeq);
+    }
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     const attempts: FailedAttempt[] = [];
     let eagain: IoasidHttpError | null = null;
@@ -236,7 +268,10 @@ export class Transport {
           body,
           signal: attempt.controller.signal,
         }).then(
-          (response) => handle(response, attempt, url),
+          (response) => {
+            this.#noteSeq(response);
+            return handle(response, attempt, url);
+          },
           (error: unknown) => ({ failed: this.#failure(request, error, attempt) }),
         );
       } finally {

@@ -21,6 +21,8 @@ export interface ServerReasonValues {
   'data-too-large': { bytes: number; limit: number };
   'reserved-event-type': { type: string; reserved: string };
   'invalid-last-event-id': { value: string };
+  'invalid-min-seq': { value: string };
+  'seq-not-reached': { minSeq: number; seq: number; waitedMs: number };
   'store-unavailable': { cause: string; since: string };
   'not-ready': Record<string, never>;
   'invalid-field': { field: string };
@@ -166,6 +168,19 @@ export const SERVER_REASONS: { readonly [R in ServerReason]: ServerReasonInfo<R>
     values: ['value'],
     status: null,
     meaning: 'the Last-Event-ID header is not an event sequence number',
+  },
+  'invalid-min-seq': {
+    code: 'EINVAL',
+    values: ['value'],
+    status: null,
+    meaning: 'the ioasid-min-seq header is not an event sequence number',
+  },
+  'seq-not-reached': {
+    code: 'EAGAIN',
+    values: ['minSeq', 'seq', 'waitedMs'],
+    status: null,
+    meaning:
+      'a read asked for the namespace as of minSeq, and this instance had only seen seq when waitedMs ran out',
   },
   'store-unavailable': {
     code: 'EAGAIN',

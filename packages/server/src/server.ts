@@ -55,6 +55,8 @@ export interface ServerConfig {
   /** A pino logger; false for none; omitted: JSON lines on standard error at level info. */
   readonly logger?: Logger | false;
   /** Milliseconds between event-stream keep-alive comments (default 15,000). */
+  /** How long a GET with `min_seq` waits for that sequence number (default 5,000 ms; tests shorten it). */
+  readonly minSeqWaitMs?: number;
   readonly sseKeepAliveMs?: number;
   /** The built dashboard's directory, served at GET / (see AppOptions.dashboard); false: none. */
   readonly dashboard?: string | false;
@@ -174,6 +176,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       engine,
       logger,
       sseKeepAliveMs: config.sseKeepAliveMs,
+      minSeqWaitMs: config.minSeqWaitMs,
       dashboard: config.dashboard,
     });
     await app.listen({ host: config.host ?? DEFAULT_HOST, port: config.port ?? DEFAULT_PORT });

@@ -146,7 +146,10 @@ export type paths = {
         /** Capacity and the part not reserved by any set */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description answer only once this instance has seen this event sequence number (the ioasid-seq header of an earlier answer), waiting at most 5 s, else 503 EAGAIN seq-not-reached */
+                    min_seq?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -321,6 +324,8 @@ export type paths = {
                 query?: {
                     /** @description an event sequence number */
                     after?: number;
+                    /** @description answer only once this instance has seen this event sequence number (the ioasid-seq header of an earlier answer), waiting at most 5 s, else 503 EAGAIN seq-not-reached */
+                    min_seq?: number;
                     /** @description a set ID */
                     sid?: number;
                 };
@@ -399,7 +404,10 @@ export type paths = {
         /** Read an ID */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description answer only once this instance has seen this event sequence number (the ioasid-seq header of an earlier answer), waiting at most 5 s, else 503 EAGAIN seq-not-reached */
+                    min_seq?: number;
+                };
                 header?: never;
                 path: {
                     /** @description an IOASID (PASID) */
@@ -1355,7 +1363,10 @@ export type paths = {
         /** List sets (a set secret sees its own only) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description answer only once this instance has seen this event sequence number (the ioasid-seq header of an earlier answer), waiting at most 5 s, else 503 EAGAIN seq-not-reached */
+                    min_seq?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -1542,7 +1553,10 @@ export type paths = {
         /** Read a set */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description answer only once this instance has seen this event sequence number (the ioasid-seq header of an earlier answer), waiting at most 5 s, else 503 EAGAIN seq-not-reached */
+                    min_seq?: number;
+                };
                 header?: never;
                 path: {
                     /** @description a set ID */
@@ -1801,7 +1815,10 @@ export type paths = {
         /** The set's IDs, ascending (free-pending included) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description answer only once this instance has seen this event sequence number (the ioasid-seq header of an earlier answer), waiting at most 5 s, else 503 EAGAIN seq-not-reached */
+                    min_seq?: number;
+                };
                 header?: never;
                 path: {
                     /** @description a set ID */
@@ -1977,7 +1994,10 @@ export type paths = {
         /** The ID mapped to a guest ID in this set */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description answer only once this instance has seen this event sequence number (the ioasid-seq header of an earlier answer), waiting at most 5 s, else 503 EAGAIN seq-not-reached */
+                    min_seq?: number;
+                };
                 header?: never;
                 path: {
                     /** @description a set ID */

@@ -44,6 +44,27 @@ export class EventHub {
     };
   }
 
+  /**
+   * Resolves true once the event with sequence number `seq` (or a later one) is committed, at once when
+   * it already is; false when `timeoutMs` passes first. The wait does not keep the process alive.
+   */
+  waitFor(seq: number, timeoutMs: number): Promise<boolean> {
+    if (this.#committedSeq >= seq) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const unsubscribe = this.subscribe(() => {
+        if (this.#committedSeq < seq) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(true);
+      });
+      const timer = setTimeout(() => {
+        unsubscribe();
+        resolve(false);
+      }, timeoutMs);
+      timer.unref?.();
+    });
+  }
+
   /** Delivers a committed batch's events and records the store's new oldest retained event. */
   publish(events: readonly EventRecord[], oldestSeq: number): void {
     this.#oldestSeq = oldestSeq;

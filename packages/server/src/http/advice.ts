@@ -96,6 +96,9 @@ export const ADVICE: AdviceTable = Object.freeze({
   'store-unavailable': () =>
     'retry later: the server retries its store by itself and takes writes again once it recovers (GET /readyz answers 200 then)',
   'not-ready': () => 'use another instance',
+  'invalid-min-seq': () => 'send the ioasid-seq value of an earlier answer, or no ioasid-min-seq',
+  'seq-not-reached': () =>
+    'retry, or read from the instance that answered the write (the value comes from its ioasid-seq header)',
   'invalid-field': null,
   'unknown-field': () => 'remove it (the fields of each route are listed in GET /openapi.json)',
   'missing-field': null,

@@ -29,6 +29,7 @@ import { ioasidRoutes } from './routes/ioasids.js';
 import { leaseRoutes } from './routes/leases.js';
 import { opsRoutes } from './routes/ops.js';
 import { setRoutes } from './routes/sets.js';
+import { addMinSeqParameter, addSeqHeader, waitForMinSeq } from './seq-consistency.js';
 import type { SseStream } from './sse-stream.js';
 import { strictParams } from './strict-params.js';
 
@@ -45,6 +46,8 @@ export interface AppOptions {
   readonly sseKeepAliveMs?: number;
   /** Unsent bytes after which a slow event-stream client is disconnected (default 8 MiB). */
   readonly sseMaxBufferedBytes?: number;
+  /** How long a GET with `min_seq` waits for that sequence number (default 5,000 ms). */
+  readonly minSeqWaitMs?: number;
   /** Include prom-client's process metrics (default true). */
   readonly defaultMetrics?: boolean;
   /** Package version shown in the OpenAPI document. */
@@ -88,6 +91,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       throw new Error(`route ${methods.join(',')} ${route.url} must declare config.auth`);
     }
     known.push({ pattern: routePattern(route.url), methods: methods.map(String) });
+    addMinSeqParameter(route);
   });
 
   await app.register(swagger, {
@@ -122,6 +126,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   );
   app.addHook('onRequest', authenticate(engine));
   app.addHook('preValidation', strictParams);
+  app.addHook('preHandler', waitForMinSeq(engine.events, options.minSeqWaitMs));
+  app.addHook('onSend', addSeqHeader(engine.events));
   app.addHook('onResponse', (request, reply, done) => {
     const op = request.routeOptions.config.op;
     if (op !== undefined) {
