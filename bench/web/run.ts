@@ -1,9 +1,10 @@
 // `npm run bench:web`: the dashboard in a real Chromium against a real server (SQLite, temporary
 // directory) holding 2^20 IDs, all allocated, across 1,000 sets. Measures sign-in to first paint with
 // data, the map drawn after its data arrives, GET /v1/map latency (GET /v1/capacity as the baseline),
-// how far the event log and the sets table fall behind under 1,000 events/s for 30 s, the page's heap
+// how far the event log and the sets table fall behind under 1,000 events/s for 30 s, the pages' heap
 // meanwhile, and the gzipped size of the dashboard's JavaScript. Writes bench/results/web-latest.json.
-// Definitions are in bench/README.md ("The dashboard in a browser").
+// Definitions: bench/README.md ("The dashboard in a browser"). Whatever cannot be measured (the map
+// endpoint or the app's views missing) is named at the end and the run exits 1.
 
 import {
   existsSync,
@@ -18,24 +19,21 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { launch, type Server, stop, TOKEN } from '../server/launch.js';
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  launchChromium,
+  type MapDrawn,
+  mapDrawn,
+  signIn,
+  VIEWS,
+} from './browser.js';
 import { CAPACITY, fill, PROBE_OWNER, SETS } from './fill.js';
-import { type Committed, runLoad } from './load.js';
-import { PAGE_PROBES } from './page-probes.js';
+import { type Lag, logLag, tableLag, type Watched } from './lag.js';
+import { runLoad } from './load.js';
 
-const CHROMIUM = process.env.IOASID_CHROMIUM || '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--enable-precise-memory-info',
-];
 const EVENTS_PER_SECOND = 1000;
 const LOAD_SECONDS = 30;
 const HEAP_EVERY_MS = 5000;
@@ -48,24 +46,26 @@ const median = (values: number[]) => {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 };
 const percentile = (values: number[], p: number) => {
-  if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 };
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-/** What the run could not measure, and why: the run fails with these after writing what it has. */
+/** What the run could not measure, and why. */
 const missing: string[] = [];
 
-/** Latency of one GET in this process: median and p99 (of LATENCY_REQUESTS, after 5 untimed). */
-async function latency(
-  server: Server,
-  path: string,
-): Promise<{ p50Ms: number; p99Ms: number; bytes: number }> {
+interface Latency {
+  p50Ms: number;
+  p99Ms: number;
+  bytes: number;
+}
+
+/** Latency of one GET from this process: median and p99 of LATENCY_REQUESTS, after 5 untimed. */
+async function latency(server: Server, path: string): Promise<Latency> {
   const headers = { authorization: `Bearer ${TOKEN}` };
-  let bytes = 0;
   for (let i = 0; i < 5; i++) await (await fetch(server.url + path, { headers })).arrayBuffer();
   const times: number[] = [];
+  let bytes = 0;
   for (let i = 0; i < LATENCY_REQUESTS; i++) {
     const start = performance.now();
     const response = await fetch(server.url + path, { headers });
@@ -77,32 +77,116 @@ async function latency(
   return { p50Ms: round(median(times), 2), p99Ms: round(percentile(times, 99), 2), bytes };
 }
 
-/** Opens the dashboard in `page`, signs in with the admin token and measures first paint with data. */
-async function signIn(page: Page, server: Server, owners: string[]) {
-  await page.goto(`${server.url}/`, { waitUntil: 'load' });
-  const input = page.locator('input[type="password"], input[autocomplete="current-password"]').first();
-  try {
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-  } catch {
-    throw new Error(
-      'GET / shows no sign-in form (no password input): the dashboard views (web-app) are not on this branch yet; `git merge main` once they are',
-    );
+/** GET /v1/map at 4,096 and 2^20 buckets; null (and a missing entry) when the endpoint is absent. */
+async function mapLatency(server: Server): Promise<Record<string, Latency> | null> {
+  const probe = await fetch(`${server.url}/v1/map?buckets=4096`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
+  if (probe.status === 404) {
+    await probe.arrayBuffer();
+    missing.push('GET /v1/map answers 404: the map endpoint (dash-api) is not on this branch yet');
+    return null;
   }
-  await input.fill(TOKEN);
-  await page.evaluate('globalThis.__bench.arm()');
-  await input.press('Enter');
-  const result = (await page.evaluate(
-    `globalThis.__bench.firstPaint(${JSON.stringify(owners)}, ${JSON.stringify([
-      CAPACITY.toLocaleString('en'),
-      String(CAPACITY),
-    ])}, 30000)`,
-  )) as { ok: boolean; submittedAt: number | null; doneAt: number; rows?: number; roles?: string[] };
-  if (!result.ok || result.submittedAt === null) {
-    throw new Error(
-      `after sign-in the page showed no sets table with rows and the capacity within 30 s (roles seen: ${result.roles?.join(', ')})`,
-    );
+  const body = (await probe.json()) as { buckets?: number; runs?: number[] };
+  if (body.buckets !== 4096 || !Array.isArray(body.runs)) {
+    throw new Error(`GET /v1/map?buckets=4096 answered ${JSON.stringify(body).slice(0, 200)}`);
   }
-  return { ms: round(result.doneAt - result.submittedAt), rows: result.rows ?? 0 };
+  return {
+    '4096': await latency(server, '/v1/map?buckets=4096'),
+    '1048576': await latency(server, '/v1/map?buckets=1048576'),
+  };
+}
+
+/** The gzipped size (zlib, level 9) of every JavaScript file the server's dashboard build holds. */
+function javascript(): { files: { file: string; bytes: number; gzipBytes: number }[]; gzipKiB: number } {
+  // The server package's build output (what GET / serves), found through the package, not a path into it.
+  const assets = fileURLToPath(
+    new URL('dashboard/assets/', import.meta.resolve('@ioasid/server/package.json')),
+  );
+  if (!existsSync(assets)) throw new Error('the dashboard is not built: run `npm run build` first');
+  const files = readdirSync(assets)
+    .filter((f) => f.endsWith('.js'))
+    .map((file) => {
+      const bytes = readFileSync(join(assets, file));
+      return { file, bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
+    });
+  return { files, gzipKiB: round(files.reduce((n, f) => n + f.gzipBytes, 0) / 1024, 2) };
+}
+
+interface LoadFigures {
+  achievedEventsPerSecond: number;
+  eventsPerSecond: number[];
+  errors: number;
+  firstError: string | null;
+  log: Lag;
+  table: Lag;
+  heap: { atS: number; setsMiB: number; eventsMiB: number }[];
+  /** Highest heap (MiB) in the first and in the second half of the load, per tab. */
+  heapMaxMiB: { sets: [number, number]; events: [number, number] };
+  /** After the load and a forced garbage collection. */
+  heapAfterGcMiB: { sets: number; events: number };
+}
+
+/** 1,000 events/s for 30 s with the sets table and the event log open in two tabs, watched. */
+async function underLoad(
+  server: Server,
+  sets: Awaited<ReturnType<typeof fill>>,
+  tabs: { sets: Page; events: Page },
+): Promise<LoadFigures> {
+  const context = tabs.sets.context();
+  const cdp = {
+    sets: await context.newCDPSession(tabs.sets),
+    events: await context.newCDPSession(tabs.events),
+  };
+  const heap: LoadFigures['heap'] = [];
+  const start = performance.now();
+  const sample = async () => {
+    const [s, e] = await Promise.all([
+      cdp.sets.send('Runtime.getHeapUsage'),
+      cdp.events.send('Runtime.getHeapUsage'),
+    ]);
+    heap.push({
+      atS: round((performance.now() - start) / 1000),
+      setsMiB: round(s.usedSize / 2 ** 20, 2),
+      eventsMiB: round(e.usedSize / 2 ** 20, 2),
+    });
+  };
+  for (const session of Object.values(cdp)) await session.send('HeapProfiler.collectGarbage');
+  await sample();
+  for (const tab of Object.values(tabs))
+    await tab.evaluate(`globalThis.__bench.watch(${JSON.stringify(PROBE_OWNER)})`);
+  const sampler = setInterval(() => void sample(), HEAP_EVERY_MS);
+  console.log(`load: ${EVENTS_PER_SECOND} events/s for ${LOAD_SECONDS} s ...`);
+  const done = await runLoad(server, sets.slice(1), sets[0], EVENTS_PER_SECOND, LOAD_SECONDS);
+  // The last probes get a moment to show.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  clearInterval(sampler);
+  await sample();
+  const fromSets = (await tabs.sets.evaluate('globalThis.__bench.stopWatch()')) as Watched;
+  const fromEvents = (await tabs.events.evaluate('globalThis.__bench.stopWatch()')) as Watched;
+  for (const session of Object.values(cdp)) await session.send('HeapProfiler.collectGarbage');
+  const [s, e] = await Promise.all([
+    cdp.sets.send('Runtime.getHeapUsage'),
+    cdp.events.send('Runtime.getHeapUsage'),
+  ]);
+  if (!fromEvents.log) missing.push(`${VIEWS.events.hash} shows no event log (role=log)`);
+  if (!fromSets.bar) missing.push(`${VIEWS.sets.hash} shows no progressbar for the set ${PROBE_OWNER}`);
+  const halfMax = (first: boolean, key: 'setsMiB' | 'eventsMiB') =>
+    Math.max(...heap.filter((h) => h.atS <= LOAD_SECONDS / 2 === first).map((h) => h[key]));
+  return {
+    achievedEventsPerSecond: median(done.eventsPerSecond.slice(1)),
+    eventsPerSecond: done.eventsPerSecond,
+    errors: done.errors,
+    firstError: done.firstError,
+    log: logLag(done, fromEvents),
+    table: tableLag(done, fromSets),
+    heap,
+    heapMaxMiB: {
+      sets: [halfMax(true, 'setsMiB'), halfMax(false, 'setsMiB')],
+      events: [halfMax(true, 'eventsMiB'), halfMax(false, 'eventsMiB')],
+    },
+    heapAfterGcMiB: { sets: round(s.usedSize / 2 ** 20, 2), events: round(e.usedSize / 2 ** 20, 2) },
+  };
 }
 
 async function main(): Promise<void> {
@@ -111,283 +195,158 @@ async function main(): Promise<void> {
       `Chromium is not at ${CHROMIUM}: run \`bash scripts/ensure-chromium.sh\` or set IOASID_CHROMIUM`,
     );
   }
-  // The server package's build output (what GET / serves), found through the package, not a path into it.
-  const assets = fileURLToPath(
-    new URL('dashboard/assets/', import.meta.resolve('@ioasid/server/package.json')),
-  );
-  if (!existsSync(assets)) throw new Error('the dashboard is not built: run `npm run build` first');
+  const js = javascript();
   const loadBefore = loadavg();
   const dataDir = mkdtempSync(join(tmpdir(), 'ioasid-bench-web-'));
   const server = await launch({ dataDir, commitMode: 'group', store: 'sqlite', capacity: 0 });
-  let context: BrowserContext | null = null;
-  const profile = mkdtempSync(join(tmpdir(), 'ioasid-bench-chromium-'));
-  const result: Record<string, unknown> = {};
+  const chrome = await launchChromium();
+  const firstPaint: Record<'overview' | 'sets', { ms: number; rows: number | null }[]> = {
+    overview: [],
+    sets: [],
+  };
+  let map: MapDrawn | null = null;
+  let load: LoadFigures | null = null;
+  let fillSeconds = 0;
+  let capacityLatency: Latency;
+  let maps: Record<string, Latency> | null;
   try {
     console.log(`server ${server.url}; installing capacity 2^20, ${SETS} sets, allocating every ID ...`);
     const fillStart = performance.now();
     const sets = await fill(server, (line) => console.log(line));
-    const fillSeconds = round((performance.now() - fillStart) / 1000, 2);
+    fillSeconds = round((performance.now() - fillStart) / 1000, 2);
     console.log(`  filled in ${fillSeconds} s`);
-    const index = await fetch(`${server.url}/`);
-    if (index.status !== 200) throw new Error(`GET / answered ${index.status}: run \`npm run build\` first`);
-    await index.arrayBuffer();
 
-    // ---- the map endpoint, in node, beside GET /v1/capacity -------------------------------------
-    const capacityLatency = await latency(server, '/v1/capacity');
-    const probeMap = await fetch(`${server.url}/v1/map?buckets=4096`, {
-      headers: { authorization: `Bearer ${TOKEN}` },
-    });
-    let mapLatency: Record<string, { p50Ms: number; p99Ms: number; bytes: number }> | null = null;
-    if (probeMap.status === 404) {
-      missing.push('GET /v1/map answers 404: the map endpoint (dash-api) is not on this branch yet');
-    } else {
-      const body = (await probeMap.json()) as { buckets?: number; runs?: number[] };
-      if (body.buckets !== 4096 || !Array.isArray(body.runs))
-        throw new Error(`GET /v1/map?buckets=4096 answered ${JSON.stringify(body).slice(0, 200)}`);
-      mapLatency = {
-        '4096': await latency(server, '/v1/map?buckets=4096'),
-        '1048576': await latency(server, '/v1/map?buckets=1048576'),
-      };
-    }
-    console.log(
-      `GET /v1/capacity ${JSON.stringify(capacityLatency)}; GET /v1/map ${JSON.stringify(mapLatency)}`,
-    );
+    capacityLatency = await latency(server, '/v1/capacity');
+    maps = await mapLatency(server);
+    console.log(`GET /v1/capacity ${JSON.stringify(capacityLatency)}; GET /v1/map ${JSON.stringify(maps)}`);
 
-    // ---- the page -----------------------------------------------------------------------------------
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      viewport: { width: 1440, height: 900 },
-    });
-    await context.addInitScript({ content: PAGE_PROBES });
-    for (const blank of context.pages()) await blank.close();
     const owners = sets.slice(0, 50).map((s) => s.owner);
-    const firstPaint: { ms: number; rows: number }[] = [];
-    let page: Page | null = null;
-    let map: Record<string, unknown> | null = null;
+    const tabs: { sets?: Page; events?: Page } = {};
     try {
-      for (let run = 0; run < FIRST_PAINT_RUNS; run++) {
-        if (page !== null) await page.close();
-        page = await context.newPage();
-        firstPaint.push(await signIn(page, server, owners));
-        console.log(
-          `first paint with data, run ${run + 1}: ${firstPaint[run].ms} ms (${firstPaint[run].rows} rows)`,
-        );
+      for (const view of ['overview', 'sets'] as const) {
+        for (let run = 0; run < FIRST_PAINT_RUNS; run++) {
+          const page = await chrome.context.newPage();
+          const measured = await signIn(page, server.url, view, owners);
+          firstPaint[view].push(measured);
+          const rows = measured.rows === null ? '' : ` (${measured.rows} rows)`;
+          console.log(`first paint with data, ${VIEWS[view].hash} run ${run + 1}: ${measured.ms} ms${rows}`);
+          const last = run === FIRST_PAINT_RUNS - 1;
+          if (view === 'overview' && last) {
+            map = await mapDrawn(page);
+            if (map === null) {
+              missing.push(
+                'the overview shows no capacity map (a canvas, role img, whose aria-label counts allocated IDs)',
+              );
+            } else if (map.fromResponseMs === null && map.appMeasure === null) {
+              missing.push('no GET /v1/map response was seen before the map was drawn');
+            }
+            console.log(`map drawn: ${JSON.stringify(map)}`);
+          }
+          if (view === 'sets' && last) tabs.sets = page;
+          else await page.close();
+        }
       }
-      const drawn = (await page!.evaluate('globalThis.__bench.mapDrawn(10000)')) as {
-        ok: boolean;
-        at: number;
-        label: string;
-        responseEnd: number | null;
-        requests: number;
-        entries: { name: string; duration: number }[];
-      };
-      if (!drawn.ok) {
-        missing.push(
-          'the page shows no capacity map (a canvas with role img whose aria-label counts allocated IDs)',
-        );
-      } else {
-        const measure = drawn.entries.find((e) => e.duration > 0);
-        map = {
-          label: drawn.label,
-          fromResponseMs: drawn.responseEnd === null ? null : round(drawn.at - drawn.responseEnd),
-          appMeasure: measure === undefined ? null : { name: measure.name, ms: round(measure.duration) },
-          mapRequests: drawn.requests,
-        };
-        if (drawn.responseEnd === null)
-          missing.push('no GET /v1/map request was seen before the map was drawn');
-        console.log(`map drawn: ${JSON.stringify(map)}`);
-      }
+      tabs.events = await chrome.context.newPage();
+      await signIn(tabs.events, server.url, 'events', owners);
     } catch (error) {
       missing.push((error as Error).message);
     }
-
-    // ---- 1,000 events/s for 30 s -----------------------------------------------------------------
-    let load: Record<string, unknown> | null = null;
-    if (page !== null && firstPaint.length === FIRST_PAINT_RUNS) {
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('HeapProfiler.collectGarbage');
-      const heap: { atS: number; usedMiB: number; performanceMemoryMiB: number | null }[] = [];
-      const loadStart = performance.now();
-      const sampleHeap = async () => {
-        const usage = await cdp.send('Runtime.getHeapUsage');
-        const memory = (await page!.evaluate(
-          'performance.memory ? performance.memory.usedJSHeapSize : null',
-        )) as number | null;
-        heap.push({
-          atS: round((performance.now() - loadStart) / 1000),
-          usedMiB: round(usage.usedSize / 2 ** 20, 2),
-          performanceMemoryMiB: memory === null ? null : round(memory / 2 ** 20, 2),
-        });
-      };
-      await sampleHeap();
-      await page.evaluate(`globalThis.__bench.watch(${JSON.stringify(PROBE_OWNER)})`);
-      const sampler = setInterval(() => void sampleHeap(), HEAP_EVERY_MS);
-      console.log(`load: ${EVENTS_PER_SECOND} events/s for ${LOAD_SECONDS} s ...`);
-      const done = await runLoad(server, sets.slice(1), sets[0], EVENTS_PER_SECOND, LOAD_SECONDS);
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-      clearInterval(sampler);
-      await sampleHeap();
-      await cdp.send('HeapProfiler.collectGarbage');
-      await sampleHeap();
-      const watched = (await page.evaluate('globalThis.__bench.stopWatch()')) as {
-        seen: Record<string, number>;
-        values: { at: number; value: number }[];
-        log: boolean;
-        bar: boolean;
-      };
-      const seqAt = (at: number) => {
-        let seq = 0;
-        for (const point of done.seqTimeline) if (point.at <= at) seq = point.seq;
-        return seq;
-      };
-      const logLag = done.markers.map((m: Committed) => {
-        const at = watched.seen[String(m.value)];
-        return at === undefined
-          ? null
-          : { ms: Math.max(0, at - m.committedAt), events: Math.max(0, seqAt(at) - m.seq) };
-      });
-      const tableLag = done.probes.map((p: Committed) => {
-        const shown = watched.values.find((v) => v.at >= p.sentAt && v.value === p.value);
-        return shown === undefined ? null : Math.max(0, shown.at - p.committedAt);
-      });
-      const logSeen = logLag.filter((l) => l !== null) as { ms: number; events: number }[];
-      const tableSeen = tableLag.filter((l) => l !== null) as number[];
-      if (!watched.log) missing.push('the page shows no event log (role=log)');
-      if (!watched.bar)
-        missing.push(`the page shows no progressbar for the set ${PROBE_OWNER} (the sets table)`);
-      const firstHalf = heap.filter((h) => h.atS <= LOAD_SECONDS / 2).map((h) => h.usedMiB);
-      const secondHalf = heap.filter((h) => h.atS > LOAD_SECONDS / 2).map((h) => h.usedMiB);
-      load = {
-        eventsPerSecond: done.eventsPerSecond,
-        achievedEventsPerSecond: round(median(done.eventsPerSecond.slice(1))),
-        errors: done.errors,
-        firstError: done.firstError,
-        log: {
-          markers: done.markers.length,
-          seen: logSeen.length,
-          p50Ms: round(median(logSeen.map((l) => l.ms))),
-          maxMs: round(Math.max(...logSeen.map((l) => l.ms), Number.NaN)),
-          p50Events: median(logSeen.map((l) => l.events)),
-          maxEvents: Math.max(...logSeen.map((l) => l.events), Number.NaN),
-        },
-        table: {
-          probes: done.probes.length,
-          seen: tableSeen.length,
-          p50Ms: round(median(tableSeen)),
-          maxMs: round(Math.max(...tableSeen, Number.NaN)),
-        },
-        heap,
-        heapFirstHalfMaxMiB: Math.max(...firstHalf),
-        heapSecondHalfMaxMiB: Math.max(...secondHalf),
-      };
+    if (tabs.sets !== undefined && tabs.events !== undefined) {
+      load = await underLoad(server, sets, { sets: tabs.sets, events: tabs.events });
       console.log(`load: ${JSON.stringify({ ...load, heap: undefined, eventsPerSecond: undefined })}`);
     }
-
-    // ---- the JavaScript shipped ----------------------------------------------------------------------
-    const js = readdirSync(assets)
-      .filter((f) => f.endsWith('.js'))
-      .map((file) => {
-        const bytes = readFileSync(join(assets, file));
-        return { file, bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
-      });
-    const jsGzipKiB = round(js.reduce((n, f) => n + f.gzipBytes, 0) / 1024, 2);
-
-    // ---- report -----------------------------------------------------------------------------------------
-    const fp = median(firstPaint.map((f) => f.ms));
-    const mapMs =
-      (map?.appMeasure as { ms: number } | null)?.ms ?? (map?.fromResponseMs as number | undefined);
-    const bigMap = mapLatency?.['1048576'];
-    const l = load as {
-      log: { maxMs: number; p50Ms: number };
-      table: { maxMs: number };
-      heapFirstHalfMaxMiB: number;
-      heapSecondHalfMaxMiB: number;
-    } | null;
-    const lagMax = l === null ? Number.NaN : Math.max(l.log.maxMs, l.table.maxMs);
-    const targets = [
-      {
-        target: 'sign-in to first paint with data <= 1 s',
-        measured: `${fp} ms (median of ${firstPaint.length}; first ${firstPaint[0]?.ms ?? 'n/a'} ms)`,
-        met: fp <= 1000,
-      },
-      {
-        target: 'map drawn <= 200 ms after its data',
-        measured: `${mapMs ?? 'n/a'} ms`,
-        met: mapMs !== undefined && mapMs <= 200,
-      },
-      {
-        target: 'GET /v1/map (2^20 buckets) <= 50 ms',
-        measured: bigMap
-          ? `p50 ${bigMap.p50Ms} ms, p99 ${bigMap.p99Ms} ms (baseline GET /v1/capacity p50 ${capacityLatency.p50Ms} ms)`
-          : 'n/a',
-        met: bigMap !== undefined && bigMap.p99Ms <= 50,
-      },
-      {
-        target: 'event log and table <= 1 s behind at 1,000 events/s',
-        measured:
-          l === null
-            ? 'n/a'
-            : `log max ${l.log.maxMs} ms (p50 ${l.log.p50Ms}), table max ${l.table.maxMs} ms`,
-        met: lagMax <= 1000,
-      },
-      {
-        target: 'heap bounded under load',
-        measured:
-          l === null
-            ? 'n/a'
-            : `max ${l.heapFirstHalfMaxMiB} MiB in the first 15 s, ${l.heapSecondHalfMaxMiB} MiB in the last 15 s`,
-        met: l !== null && l.heapSecondHalfMaxMiB <= l.heapFirstHalfMaxMiB * 1.25 + 2,
-      },
-      {
-        target: 'JS <= 150 KiB gzipped',
-        measured: `${jsGzipKiB} KiB (${js.length} files)`,
-        met: jsGzipKiB <= 150,
-      },
-    ];
-    console.log('');
-    console.table(js);
-    console.table(
-      targets.map((t) => ({ target: t.target, measured: t.measured, met: t.met ? 'yes' : 'NO' })),
-    );
-    Object.assign(result, {
-      date: new Date().toISOString(),
-      machine: {
-        node: process.version,
-        chromium: context === null ? null : (context.browser()?.version() ?? null),
-        cpus: cpus().length,
-        cpu: cpus()[0]?.model,
-        memoryGiB: Math.round(totalmem() / 2 ** 30),
-        loadBefore,
-        loadAfter: loadavg(),
-      },
-      settings: {
-        capacity: CAPACITY,
-        sets: SETS,
-        eventsPerSecond: EVENTS_PER_SECOND,
-        loadSeconds: LOAD_SECONDS,
-        latencyRequests: LATENCY_REQUESTS,
-        firstPaintRuns: FIRST_PAINT_RUNS,
-        chromiumArgs: ARGS,
-      },
-      fillSeconds,
-      capacityLatency,
-      mapLatency,
-      firstPaint,
-      map,
-      load,
-      js,
-      jsGzipKiB,
-      targets,
-      missing,
-    });
   } finally {
-    await context?.close();
+    await chrome.close();
     await stop(server);
     rmSync(dataDir, { recursive: true, force: true });
-    rmSync(profile, { recursive: true, force: true });
   }
+
+  const fpOverview = median(firstPaint.overview.map((f) => f.ms));
+  const fpSets = median(firstPaint.sets.map((f) => f.ms));
+  const mapMs = map?.appMeasure?.ms ?? map?.fromResponseMs ?? null;
+  const bigMap = maps?.['1048576'];
+  const bounded = ([first, second]: [number, number]) => second <= first * 1.25 + 2;
+  const targets = [
+    {
+      target: 'sign-in to first paint with data <= 1 s',
+      measured: `overview ${fpOverview} ms, sets table ${fpSets} ms (medians of ${FIRST_PAINT_RUNS}; first runs ${firstPaint.overview[0]?.ms ?? 'n/a'} and ${firstPaint.sets[0]?.ms ?? 'n/a'} ms)`,
+      met: fpOverview <= 1000 && fpSets <= 1000,
+    },
+    {
+      target: 'map drawn <= 200 ms after its data',
+      measured:
+        mapMs === null
+          ? 'n/a'
+          : `${mapMs} ms (${map?.appMeasure ? `the app's measure ${map.appMeasure.name}` : 'from the /v1/map response to the label'})`,
+      met: mapMs !== null && mapMs <= 200,
+    },
+    {
+      target: 'GET /v1/map (2^20 buckets) <= 50 ms',
+      measured: bigMap
+        ? `p50 ${bigMap.p50Ms} ms, p99 ${bigMap.p99Ms} ms (baseline GET /v1/capacity: p50 ${capacityLatency.p50Ms} ms, p99 ${capacityLatency.p99Ms} ms)`
+        : 'n/a',
+      met: bigMap !== undefined && bigMap.p99Ms <= 50,
+    },
+    {
+      target: 'event log and table <= 1 s behind at 1,000 events/s',
+      measured:
+        load === null
+          ? 'n/a'
+          : `log max ${load.log.maxMs} ms / ${load.log.maxEvents} events (p50 ${load.log.p50Ms} ms), table max ${load.table.maxMs} ms (p50 ${load.table.p50Ms} ms); ${load.achievedEventsPerSecond} events/s achieved`,
+      met:
+        load !== null &&
+        load.log.seen === load.log.sent &&
+        load.table.seen === load.table.sent &&
+        Math.max(load.log.maxMs, load.table.maxMs) <= 1000,
+    },
+    {
+      target: 'heap bounded under load',
+      measured:
+        load === null
+          ? 'n/a'
+          : `max MiB first / last 15 s: sets tab ${load.heapMaxMiB.sets.join(' / ')}, events tab ${load.heapMaxMiB.events.join(' / ')}`,
+      met: load !== null && bounded(load.heapMaxMiB.sets) && bounded(load.heapMaxMiB.events),
+    },
+    {
+      target: 'JS <= 150 KiB gzipped',
+      measured: `${js.gzipKiB} KiB (${js.files.length} file${js.files.length === 1 ? '' : 's'})`,
+      met: js.gzipKiB <= 150,
+    },
+  ];
+  console.log('');
+  console.table(js.files);
+  console.table(targets.map((t) => ({ target: t.target, measured: t.measured, met: t.met ? 'yes' : 'NO' })));
+
+  const result = {
+    date: new Date().toISOString(),
+    machine: {
+      node: process.version,
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      loadBefore,
+      loadAfter: loadavg(),
+    },
+    settings: {
+      capacity: CAPACITY,
+      sets: SETS,
+      eventsPerSecond: EVENTS_PER_SECOND,
+      loadSeconds: LOAD_SECONDS,
+      latencyRequests: LATENCY_REQUESTS,
+      firstPaintRuns: FIRST_PAINT_RUNS,
+      chromium: CHROMIUM,
+      chromiumArgs: CHROMIUM_ARGS,
+    },
+    fillSeconds,
+    capacityLatency: capacityLatency!,
+    mapLatency: maps!,
+    firstPaint,
+    map,
+    load,
+    js,
+    targets,
+    missing,
+  };
   const file = fileURLToPath(new URL('../results/web-latest.json', import.meta.url));
   mkdirSync(fileURLToPath(new URL('../results/', import.meta.url)), { recursive: true });
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
