@@ -3,9 +3,11 @@
 // and HEAD, unknown paths still the API's JSON 404, /docs untouched, and a server without the build.
 
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killAll, runServer, spawnServe } from './support/process.js';
 import { startTestServer, type TestServer } from './support/server.js';
@@ -43,6 +45,20 @@ async function expectJsonError(res: Response, status: number, code: string, reas
   const body = (await res.json()) as { error: { message: string; values: Record<string, unknown> } };
   expect(body.error).toMatchObject({ code, reason });
   return body.error;
+}
+
+/** A GET that sends exactly `accept-encoding` and returns the body as sent (fetch would decode it). */
+function rawGet(url: string, acceptEncoding: string) {
+  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    httpGet(url, { headers: { 'accept-encoding': acceptEncoding } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+      res.on('error', reject);
+    }).on('error', reject);
+  });
 }
 
 let t: TestServer;
@@ -122,6 +138,26 @@ describe('GET /assets/*', () => {
     }
     const head = await fetch(`${t.url}/assets/${files()[0]}`, { method: 'HEAD' });
     expect(head.status).toBe(200);
+  });
+
+  it('sends the brotli or gzip copy the build made to a browser that accepts it, the file itself otherwise', async () => {
+    const scripts = files().filter((f) => f.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const file of scripts) {
+      const original = readFileSync(join(BUILT, 'assets', file));
+      for (const [accept, encoding, decode] of [
+        ['br, gzip', 'br', brotliDecompressSync],
+        ['gzip', 'gzip', gunzipSync],
+        ['identity', null, (b: Buffer) => b],
+      ] as const) {
+        const res = await rawGet(`${t.url}/assets/${file}`, accept);
+        expect(res.status, `${file} ${accept}`).toBe(200);
+        expect(res.headers['content-encoding'] ?? null, `${file} ${accept}`).toBe(encoding);
+        expect(res.headers['content-type']).toMatch(/javascript/);
+        expect(decode(res.body).equals(original), `${file} ${accept}`).toBe(true);
+        if (encoding !== null) expect(res.body.length).toBeLessThan(original.length);
+      }
+    }
   });
 
   it('answers a missing file, the folder itself or a path out of it as the JSON 404 of any unknown path', async () => {

@@ -73,6 +73,8 @@ export async function dashboardRoutes(app: App, dir: string): Promise<void> {
       cacheControl: true,
       maxAge: 31_536_000_000,
       immutable: true,
+      // The build writes .br and .gz beside each asset: sent when the browser accepts them.
+      preCompressed: true,
     });
     scope.get('/', { schema: { hide: true } }, async (_request, reply) => {
       let html: Buffer;
