@@ -24,7 +24,7 @@ const server = await startServer({
   dataDir,
   databaseUrl: args.get('store') === 'postgres' ? databaseUrl : undefined,
   port: 0,
-  capacity: 0xffffffff,
+  capacity: Number(args.get('capacity') ?? 0xffffffff),
   adminToken: args.get('admin-token'),
   commitMode: mode,
   store: args.get('store') === 'memory' ? new MemoryStore() : undefined,

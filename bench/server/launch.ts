@@ -32,6 +32,8 @@ export interface LaunchOptions {
   store?: 'sqlite' | 'memory' | 'postgres' | 'bare-fastify';
   /** The PostgreSQL database of the `postgres` store. */
   databaseUrl?: string;
+  /** Capacity installed at start (default 2^32 - 1; 0: none, install it with PUT /v1/capacity). */
+  capacity?: number;
 }
 
 /** Spawns a server and resolves once it listens. */
@@ -44,6 +46,7 @@ export async function launch(options: LaunchOptions): Promise<Server> {
   if (options.store !== 'bare-fastify')
     args.push('--admin-token', TOKEN, '--store', options.store ?? 'sqlite');
   if (options.databaseUrl !== undefined) args.push('--database-url', options.databaseUrl);
+  if (options.capacity !== undefined) args.push('--capacity', String(options.capacity));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let out = '';

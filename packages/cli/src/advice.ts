@@ -106,6 +106,8 @@ const SERVER: Readonly<Record<string, CliAdvice>> = {
   'unsupported-media-type': null,
   'method-not-allowed': () => 'check that --url points at an ioasid server of this version',
   'no-route': () => 'check that --url points at an ioasid server of this version',
+  'dashboard-not-built': () =>
+    'run `npm run build` where the server was installed from, or serve with `ioasid serve --no-dashboard`',
   'bad-request': null,
   'bad-url-encoding': null,
   'uri-too-long': null,

@@ -22,6 +22,8 @@ export interface ServeOptions {
   maxLeasesPerSet: number | string;
   maxAdminLeases: number | string;
   logLevel: string;
+  /** False from `--no-dashboard`; else true, or the raw IOASID_DASHBOARD text (checked by `resolveOptions`). */
+  dashboard: boolean | string;
 }
 
 /** The options once checked. */
@@ -36,6 +38,8 @@ export interface ResolvedServeOptions {
   readonly maxLeasesPerSet: number;
   readonly maxAdminLeases: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Serve the dashboard at GET / (true unless `--no-dashboard` or IOASID_DASHBOARD=0). */
+  readonly dashboard: boolean;
 }
 
 /** Largest value of the count flags (retention, lease limits). */
@@ -117,6 +121,11 @@ export function serveProgram(
       `log level: ${LOG_LEVELS.join(', ')} (env IOASID_LOG_LEVEL)`,
       env.IOASID_LOG_LEVEL ?? 'info',
     )
+    .option(
+      '--no-dashboard',
+      'do not serve the dashboard at GET / (env IOASID_DASHBOARD=0)',
+      env.IOASID_DASHBOARD ?? true,
+    )
     .action(action);
 }
 
@@ -127,6 +136,13 @@ function fromEnv(value: number | string, variable: string, min: number, max: num
     throw new Error(`${variable} must be an integer from ${min} to ${max}, not "${value}"`);
   }
   return Number(value);
+}
+
+/** Parses an on/off environment fallback (`1` or `0`), naming the variable on error. */
+function switchFromEnv(value: boolean | string, variable: string): boolean {
+  if (typeof value === 'boolean') return value;
+  if (value !== '0' && value !== '1') throw new Error(`${variable} must be 0 or 1, not "${value}"`);
+  return value === '1';
 }
 
 /**
@@ -147,5 +163,6 @@ export function resolveOptions(options: ServeOptions): ResolvedServeOptions {
     maxLeasesPerSet: fromEnv(options.maxLeasesPerSet, 'IOASID_MAX_LEASES_PER_SET', 1, MAX_COUNT),
     maxAdminLeases: fromEnv(options.maxAdminLeases, 'IOASID_MAX_ADMIN_LEASES', 1, MAX_COUNT),
     logLevel: options.logLevel as ResolvedServeOptions['logLevel'],
+    dashboard: switchFromEnv(options.dashboard, 'IOASID_DASHBOARD'),
   };
 }

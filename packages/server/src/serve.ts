@@ -79,6 +79,7 @@ async function serve(raw: ServeOptions, context: ServeContext): Promise<void> {
     maxLeasesPerSet: options.maxLeasesPerSet,
     maxAdminLeases: options.maxAdminLeases,
     adminToken: context.env.IOASID_ADMIN_TOKEN,
+    dashboard: options.dashboard ? undefined : false,
     logger,
     onFatal: () => {
       // The store reloaded after a failed commit is damaged, or the PostgreSQL instance lock was lost:
@@ -96,6 +97,7 @@ async function serve(raw: ServeOptions, context: ServeContext): Promise<void> {
   );
   if (options.databaseUrl !== null)
     context.out(`store: PostgreSQL ${redactDatabaseUrl(options.databaseUrl)}`);
+  if (options.dashboard) context.out(`dashboard: ${server.url}/`);
   context.out(`API: ${server.url}/v1  docs: ${server.url}/docs  metrics: ${server.url}/metrics`);
   context.out(pc.green(`listening on ${server.url}`));
   logger.info(

@@ -38,6 +38,7 @@ export interface ServerReasonValues {
   'unsupported-media-type': { contentType: string };
   'method-not-allowed': { method: string; path: string; allowed: string };
   'no-route': { method: string; path: string };
+  'dashboard-not-built': Record<string, never>;
   'bad-request': { status: number; parser: string | null };
   'bad-url-encoding': { path: string };
   'uri-too-long': { limit: number; length: number | null };
@@ -272,6 +273,12 @@ export const SERVER_REASONS: { readonly [R in ServerReason]: ServerReasonInfo<R>
     values: ['method', 'path'],
     status: null,
     meaning: 'no route has this path',
+  },
+  'dashboard-not-built': {
+    code: 'ENOENT',
+    values: [],
+    status: null,
+    meaning: 'GET /: the dashboard was not built into this server package (npm run build)',
   },
   'bad-request': {
     code: 'EINVAL',

@@ -58,6 +58,8 @@ export interface ServerConfig {
   /** How long a GET with `min_seq` waits for that sequence number (default 5,000 ms; tests shorten it). */
   readonly minSeqWaitMs?: number;
   readonly sseKeepAliveMs?: number;
+  /** The built dashboard's directory, served at GET / (see AppOptions.dashboard); false: none. */
+  readonly dashboard?: string | false;
   /** Another store than the SQLite one in `dataDir` (or PostgreSQL); the server closes it. */
   readonly store?: Store;
   /** How an unavailable store is retried (see EngineOptions.storeRetry). */
@@ -175,6 +177,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       logger,
       sseKeepAliveMs: config.sseKeepAliveMs,
       minSeqWaitMs: config.minSeqWaitMs,
+      dashboard: config.dashboard,
     });
     await app.listen({ host: config.host ?? DEFAULT_HOST, port: config.port ?? DEFAULT_PORT });
   } catch (error) {

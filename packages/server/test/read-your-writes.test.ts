@@ -3,6 +3,7 @@
 // instance has seen N (else 503 EAGAIN `seq-not-reached` after the wait).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Loose } from './support/client.js';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from './support/server.js';
 
 const WAIT_MS = 400;
@@ -26,8 +27,11 @@ async function metricsSeq(): Promise<number> {
   return Number(/^ioasid_event_seq (\d+)$/m.exec(text)?.[1]);
 }
 
-const get = (path: string, headers: Record<string, string> = {}) =>
-  fetch(t.url + path, { headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...headers } });
+/** A GET with the admin token: status, headers and the parsed body. */
+async function get(path: string, headers: Record<string, string> = {}) {
+  const res = await fetch(t.url + path, { headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...headers } });
+  return { status: res.status, headers: res.headers, json: async (): Promise<Loose> => res.json() };
+}
 
 describe('ioasid-seq', () => {
   it('is on every 2xx answer of a mutation: the sequence number of its own last event', async () => {
@@ -122,7 +126,7 @@ describe('min_seq', () => {
   });
 
   it('is documented on every GET of the API in the OpenAPI document, and on nothing else', async () => {
-    const doc = await (await fetch(`${t.url}/openapi.json`)).json();
+    const doc: Loose = await (await fetch(`${t.url}/openapi.json`)).json();
     let gets = 0;
     for (const [path, item] of Object.entries<Record<string, { parameters?: { name: string }[] }>>(
       doc.paths,

@@ -112,6 +112,8 @@ export const ADVICE: AdviceTable = Object.freeze({
   'unsupported-media-type': () => 'send JSON with content-type: application/json',
   'method-not-allowed': (v) => `use ${v.allowed}`,
   'no-route': () => 'the API is described at /docs and /openapi.json',
+  'dashboard-not-built': () =>
+    'run `npm run build` in the ioasid repository (it writes packages/server/dashboard), then reload; the API works without it',
   'bad-request': () => 'send a well-formed HTTP/1.1 request (the API is described at GET /openapi.json)',
   'bad-url-encoding': () => 'percent-encode the path again (each % starts two hex digits of a UTF-8 byte)',
   'uri-too-long': () => 'send a shorter URL',

@@ -12,6 +12,7 @@ import { Metrics } from '../metrics.js';
 import { apiError } from '../server-reasons.js';
 import type { App } from './app-types.js';
 import { authenticate } from './auth.js';
+import { DEFAULT_DASHBOARD_DIR, dashboardRoutes } from './dashboard.js';
 import { toErrorReply } from './errors.js';
 import { sendRefusal } from './refusal.js';
 import './fastify-types.js';
@@ -51,6 +52,11 @@ export interface AppOptions {
   readonly defaultMetrics?: boolean;
   /** Package version shown in the OpenAPI document. */
   readonly version?: string;
+  /**
+   * The directory of the built dashboard served at GET / and /assets/* (default: the server package's
+   * `dashboard/`, where `npm run build` writes it); false: no dashboard (GET / is then 404 `no-route`).
+   */
+  readonly dashboard?: string | false;
 }
 
 interface KnownRoute {
@@ -148,7 +154,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     const path = request.url.split('?')[0];
     const allowed = new Set<string>();
     for (const route of known) if (route.pattern.test(path)) for (const m of route.methods) allowed.add(m);
-    if (allowed.size > 0) {
+    // A known path with another method is 405; with an allowed method it is a wildcard route that found
+    // nothing (a missing /assets/ file), which is 404 like any unknown path.
+    if (allowed.size > 0 && !allowed.has(request.method)) {
       const list = Array.from(allowed).sort().join(', ');
       reply.header('allow', list);
       return sendRefusal(
@@ -177,6 +185,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   opsRoutes(app, engine, metrics, () => closing);
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  if (options.dashboard !== false) await dashboardRoutes(app, options.dashboard ?? DEFAULT_DASHBOARD_DIR);
 
   // Responses not finished yet (event streams included), counted on the raw server: 'close' fires for
   // every response, also when its client went away, so the count cannot drift.
