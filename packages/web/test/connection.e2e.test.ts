@@ -3,14 +3,14 @@
 
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { eventually } from './support/dashboard-checks.js';
 import {
   ADMIN_TOKEN,
   type DashboardServer,
   launchBrowser,
   startDashboard,
   type TestBrowser,
-} from './support/dev-proxy.js';
+} from './support/dashboard.js';
+import { eventually } from './support/dashboard-checks.js';
 
 let dash: DashboardServer;
 let chrome: TestBrowser;

@@ -4,14 +4,14 @@
 
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appErrors, eventually } from './support/dashboard-checks.js';
 import {
   ADMIN_TOKEN,
   type DashboardServer,
   launchBrowser,
   startDashboard,
   type TestBrowser,
-} from './support/dev-proxy.js';
+} from './support/dashboard.js';
+import { appErrors, eventually } from './support/dashboard-checks.js';
 
 const SETS = 1_000;
 let dash: DashboardServer;

@@ -5,14 +5,14 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appErrors, eventually } from './support/dashboard-checks.js';
 import {
   ADMIN_TOKEN,
   type DashboardServer,
   launchBrowser,
   startDashboard,
   type TestBrowser,
-} from './support/dev-proxy.js';
+} from './support/dashboard.js';
+import { appErrors, eventually } from './support/dashboard-checks.js';
 
 /** The page's window as the tests use it (the tests' types have no DOM). */
 interface Styled {

@@ -3,14 +3,14 @@
 
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appErrors, eventually } from './support/dashboard-checks.js';
 import {
   ADMIN_TOKEN,
   type DashboardServer,
   launchBrowser,
   startDashboard,
   type TestBrowser,
-} from './support/dev-proxy.js';
+} from './support/dashboard.js';
+import { appErrors, eventually } from './support/dashboard-checks.js';
 
 let dash: DashboardServer;
 let chrome: TestBrowser;
@@ -71,7 +71,7 @@ describe('sign-in', () => {
     });
     const page = await signIn(created.body.secret);
     await page.getByText(`Signed in with the secret of set ${created.body.sid}`).waitFor();
-    await page.getByRole('link', { name: 'Sets' }).click();
+    await page.getByRole('link', { name: 'Sets', exact: true }).click();
     const table = page.getByRole('table', { name: 'Sets' });
     await eventually(() => table.getByRole('row').count()).toBe(2);
     expect(await table.textContent()).toContain('vm-secret');

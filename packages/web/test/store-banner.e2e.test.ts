@@ -1,16 +1,18 @@
 // The degraded-store banner against a real server whose store stops taking writes: the page polls
 // GET /readyz and shows an alert with the cause while writes are refused, and drops it on recovery.
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appErrors, eventually } from './support/dashboard-checks.js';
 import {
   ADMIN_TOKEN,
   type DashboardServer,
   launchBrowser,
   startDashboard,
   type TestBrowser,
-} from './support/dev-proxy.js';
+} from './support/dashboard.js';
+import { appErrors, eventually } from './support/dashboard-checks.js';
 import { FailingStore } from './support/failing-store.js';
 
 let dash: DashboardServer;
@@ -19,17 +21,14 @@ let store: FailingStore;
 
 beforeAll(async () => {
   mkdirSync('/tmp/shots', { recursive: true });
-  dash = await startDashboard({
-    store: (dataDir) => {
-      store = new FailingStore(dataDir);
-      return store;
-    },
-  });
+  store = new FailingStore(mkdtempSync(join(tmpdir(), 'ioasid-web-store-')));
+  dash = await startDashboard({ store, storeRetry: { initialMs: 100, maxMs: 500 } });
   chrome = await launchBrowser();
 });
 afterAll(async () => {
   await chrome?.close();
   await dash?.stop();
+  if (store !== undefined) rmSync(store.dataDir, { recursive: true, force: true });
 });
 
 describe('store banner', () => {

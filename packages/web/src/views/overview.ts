@@ -191,7 +191,7 @@ export class Overview extends StoreView {
                     html`<li><a href=${`#/sets/${s.sid}`}>${setName(s.owner, s.sid)}</a>${usageBar(s)}</li>`,
                 )}
               </ol>
-              <p><a href="#/sets">All ${num(sets.length)} sets</a></p>`
+              <p><a href="#/sets">${sets.length === 1 ? 'The set in the table' : `All ${num(sets.length)} sets`}</a></p>`
         }
       </section>`;
   }

@@ -16,7 +16,7 @@ export class FailingStore implements Store {
   failing = false;
   readonly #inner: SqliteStore;
 
-  constructor(dataDir: string) {
+  constructor(readonly dataDir: string) {
     this.#inner = SqliteStore.open({ dataDir });
   }
 
