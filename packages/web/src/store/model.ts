@@ -84,7 +84,6 @@ export class NamespaceModel {
   seedRates(rates: ReadonlyArray<{ sid: number; perSecond: number }>, now = Date.now()): void {
     this.#seed = new Map(rates.map((r) => [r.sid, r.perSecond]));
     this.#seededAt = second(now);
-    this.#net.clear();
   }
 
   /** Applies one event (alloc, free; other types only move `lastSeq`). */

@@ -76,13 +76,15 @@ export class NamespaceStore {
     void this.#pollReady();
     let after: number | null = null;
     try {
-      const committed = await this.#session.client.committedSeq({ signal: this.#stop.signal });
       await this.reload();
-      // follow from the snapshot's own position when the server tells it (ioasid-seq): no event is
-      // missed or counted twice between the load and the stream
-      after = this.#snapshots.lastSeq > 0 ? this.#snapshots.lastSeq : committed;
-      await this.#loadRates();
+      // follow from the snapshot's own position (its ioasid-seq): no event is missed or counted twice
+      // between the load and the stream; a server that does not say it gives its latest number instead
+      after =
+        this.#snapshots.lastSeq > 0
+          ? this.#snapshots.lastSeq
+          : await this.#session.client.committedSeq({ signal: this.#stop.signal });
       this.loaded = true;
+      void this.#loadRates();
     } catch (error) {
       if (this.#stop.signal.aborted) return;
       this.loadError = errorText(error);
