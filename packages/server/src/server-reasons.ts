@@ -21,6 +21,7 @@ export interface ServerReasonValues {
   'data-too-large': { bytes: number; limit: number };
   'reserved-event-type': { type: string; reserved: string };
   'invalid-last-event-id': { value: string };
+  'invalid-map-range': { first: number; last: number };
   'store-unavailable': { cause: string; since: string };
   'not-ready': Record<string, never>;
   'invalid-field': { field: string };
@@ -165,6 +166,12 @@ export const SERVER_REASONS: { readonly [R in ServerReason]: ServerReasonInfo<R>
     values: ['value'],
     status: null,
     meaning: 'the Last-Event-ID header is not an event sequence number',
+  },
+  'invalid-map-range': {
+    code: 'EINVAL',
+    values: ['first', 'last'],
+    status: null,
+    meaning: 'a map range is not first <= last',
   },
   'store-unavailable': {
     code: 'EAGAIN',

@@ -9,6 +9,7 @@ export type EventListener = (events: readonly EventRecord[]) => void;
 /** The live listeners of committed events. */
 export class EventHub {
   #listeners: EventListener[] = [];
+  #observers: EventListener[] = [];
   #committedSeq: number;
   #oldestSeq: number;
 
@@ -44,11 +45,20 @@ export class EventHub {
     };
   }
 
+  /**
+   * Adds an observer: told every committed batch like a listener, before the listeners, but not an open
+   * stream (not counted in `size`) and never removed (the engine's own views: history, set events).
+   */
+  observe(observer: EventListener): void {
+    this.#observers.push(observer);
+  }
+
   /** Delivers a committed batch's events and records the store's new oldest retained event. */
   publish(events: readonly EventRecord[], oldestSeq: number): void {
     this.#oldestSeq = oldestSeq;
     if (events.length === 0) return;
     this.#committedSeq = events[events.length - 1].seq;
+    for (const observer of this.#observers) observer(events);
     // A snapshot of the list: a listener that unsubscribes (or subscribes) during delivery is safe.
     for (const listener of this.#listeners) listener(events);
   }

@@ -9,6 +9,7 @@ import {
   DataBody,
   ErrorBody,
   IdParams,
+  IdRefsView,
   IdView,
   NotifyBody,
   NotifyResult,
@@ -132,6 +133,21 @@ export function ioasidRoutes(app: App, engine: Engine): void {
       durably(engine, () => ({
         result: engine.notify(request.principal!, request.params.id, request.body.type),
       })),
+  );
+
+  app.get(
+    '/v1/ioasids/:id/refs',
+    {
+      schema: {
+        tags,
+        summary: 'The references on the ID and the leases holding them',
+        security: BEARER,
+        params: IdParams,
+        response: { 200: IdRefsView, ...errors },
+      },
+      config: { op: 'ref.list', auth: 'any' },
+    },
+    (request) => durably(engine, () => engine.inspection.idRefs(request.principal!, request.params.id)),
   );
 
   app.post(
