@@ -1,6 +1,6 @@
-// forEachId: the walk of allocated IDs in a range (xa_for_each_range). Checked against a brute-force
-// walk over idInfo on seeded random states, at page and chunk boundaries, with a set filter, stopping
-// early, and with a visitor that changes the space while it walks.
+// forEachId and forEachIdRun: the walks of allocated IDs in a range (xa_for_each_range, and its runs).
+// Checked against a brute-force walk over idInfo on seeded random states, at page and chunk boundaries,
+// with a set filter, stopping early, and with a visitor that changes the space while it walks.
 
 import fc from 'fast-check';
 import { INVALID_IOASID, type IoasidSpace, IoasidSpace as Space } from 'ioasid';
@@ -12,6 +12,25 @@ type Visit = [id: number, sid: number, pending: boolean];
 function walk(space: IoasidSpace, first: number, last: number, sid?: number): Visit[] {
   const out: Visit[] = [];
   space.forEachId(first, last, (id, s, pending) => void out.push([id, s, pending]), sid);
+  return out;
+}
+
+type Run = [from: number, to: number, sid: number, pending: boolean];
+
+function runs(space: IoasidSpace, first: number, last: number, sid?: number): Run[] {
+  const out: Run[] = [];
+  space.forEachIdRun(first, last, (from, to, s, pending) => void out.push([from, to, s, pending]), sid);
+  return out;
+}
+
+/** The maximal runs of consecutive visits of one set and state. */
+function runsOf(visits: Visit[]): Run[] {
+  const out: Run[] = [];
+  for (const [id, sid, pending] of visits) {
+    const last = out[out.length - 1];
+    if (last !== undefined && last[1] === id - 1 && last[2] === sid && last[3] === pending) last[1] = id;
+    else out.push([id, id, sid, pending]);
+  }
   return out;
 }
 
@@ -67,8 +86,12 @@ describe('forEachId', () => {
           space.free(id);
         }
         const last = Math.min(0xffffffff, first + span);
-        expect(walk(space, first, last)).toEqual(bruteForce(space, first, last));
-        expect(walk(space, first, last, sids[0])).toEqual(bruteForce(space, first, last, sids[0]));
+        const expected = bruteForce(space, first, last);
+        expect(walk(space, first, last)).toEqual(expected);
+        expect(runs(space, first, last)).toEqual(runsOf(expected));
+        const ofSet = bruteForce(space, first, last, sids[0]);
+        expect(walk(space, first, last, sids[0])).toEqual(ofSet);
+        expect(runs(space, first, last, sids[0])).toEqual(runsOf(ofSet));
       }),
       { seed: 20_260_301, numRuns: 150 },
     );
@@ -104,6 +127,38 @@ describe('forEachId', () => {
     expect(walk(space, 0, 99, empty)).toEqual([]);
   });
 
+  it('reports runs of one set and state, split at gaps, set changes and free-pending IDs', () => {
+    const space = new Space({ capacity: 1 << 23 });
+    const a = space.allocSet('a', 10_000);
+    const b = space.allocSet('b', 10_000);
+    for (let i = 0; i < 5000; i++) space.alloc(a, 0, 4999); // 0..4999 across a page boundary
+    for (let i = 0; i < 3; i++) space.alloc(b, 5000, 5999); // 5000..5002
+    space.alloc(a, (1 << 22) - 1, (1 << 22) - 1); // the last ID of a chunk
+    space.alloc(a, 1 << 22, 1 << 22); // and the first of the next
+    space.get(10);
+    space.free(10);
+    space.free(20);
+    expect(runs(space, 0, 0xffffffff)).toEqual([
+      [0, 9, a, false],
+      [10, 10, a, true],
+      [11, 19, a, false],
+      [21, 4999, a, false],
+      [5000, 5002, b, false],
+      [(1 << 22) - 1, 1 << 22, a, false],
+    ]);
+    expect(runs(space, 4095, 5001, b)).toEqual([[5000, 5001, b, false]]);
+    expect(runs(space, 15, 25)).toEqual([
+      [15, 19, a, false],
+      [21, 25, a, false],
+    ]);
+    const seen: Run[] = [];
+    space.forEachIdRun(0, 0xffffffff, (from, to, sid, pending) => {
+      seen.push([from, to, sid, pending]);
+      return seen.length < 2;
+    });
+    expect(seen).toHaveLength(2);
+  });
+
   it('stops when the visitor returns false', () => {
     const space = new Space({ capacity: 100 });
     const sid = space.allocSet('vm', 100);
@@ -135,6 +190,11 @@ describe('forEachId', () => {
     const space = new Space({ capacity: 100 });
     const sid = space.allocSet('vm', 10);
     const visit = () => {};
+    expect(expectIoasidError(() => space.forEachIdRun(5, 4, visit), 'EINVAL').reason).toBe('invalid-range');
+    expect(
+      expectIoasidError(() => space.forEachIdRun(0, 4, null as unknown as () => void), 'EINVAL').reason,
+    ).toBe('invalid-callback');
+    expect(expectIoasidError(() => space.forEachIdRun(0, 4, visit, sid + 1), 'ENOENT').reason).toBe('no-set');
     expect(expectIoasidError(() => space.forEachId(5, 4, visit), 'EINVAL').reason).toBe('invalid-range');
     expect(expectIoasidError(() => space.forEachId(-1, 4, visit), 'EINVAL').reason).toBe('invalid-range');
     expect(expectIoasidError(() => space.forEachId(0, 2 ** 32, visit), 'EINVAL').reason).toBe(

@@ -90,6 +90,7 @@ export class Engine {
       store: this.#store,
       clock: options.clock ?? Date.now,
       describe: (error) => this.#describe(error),
+      report: (error) => this.#log.error({ err: error }, 'a dashboard view failed to take a commit'),
     });
     this.#hub.observe((events) => this.#inspection.committed(events));
     this.#outage = new StoreOutage(

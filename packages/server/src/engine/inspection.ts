@@ -28,6 +28,8 @@ export interface InspectionContext {
   readonly clock: () => number;
   /** The store's words for a failure. */
   readonly describe: (error: unknown) => string;
+  /** Told when a view failed to take a committed batch (it is incomplete from then on). */
+  readonly report: (error: unknown) => void;
 }
 
 /** `GET /v1/ioasids/{id}/refs`: the references on an ID and the leases holding them. */
@@ -61,8 +63,17 @@ export class Inspection {
 
   /** Takes a committed batch of events (the event hub's observer). */
   committed(events: readonly EventRecord[]): void {
-    this.#history.committed(events);
-    this.#events.committed(events);
+    // Called from the commit path: a view that failed must not fail the commit.
+    try {
+      this.#history.committed(events);
+    } catch (error) {
+      this.#context.report(error);
+    }
+    try {
+      this.#events.committed(events);
+    } catch (error) {
+      this.#context.report(error);
+    }
   }
 
   /** Set `sid` is gone: a new set may get its ID, so its history ends here. */

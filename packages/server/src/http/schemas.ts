@@ -253,6 +253,9 @@ export const Health = Type.Object({ status: Type.String() }, strict);
 
 // ---- The dashboard's views ------------------------------------------------------------------------
 
+/** The query of a route that takes no parameter: any parameter is refused (400 unknown-field). */
+export const NoQuery = Type.Object({}, strict);
+
 /** Query of `GET /v1/map`. */
 export const MapQuery = Type.Object(
   {

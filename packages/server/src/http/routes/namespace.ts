@@ -3,7 +3,15 @@
 import type { Engine } from '../../engine/engine.js';
 import { type App, BEARER } from '../app-types.js';
 import { durably, durablyAsync } from '../durably.js';
-import { ErrorBody, HistoryView, InstanceList, MapQuery, MapView, OptionalSidQuery } from '../schemas.js';
+import {
+  ErrorBody,
+  HistoryView,
+  InstanceList,
+  MapQuery,
+  MapView,
+  NoQuery,
+  OptionalSidQuery,
+} from '../schemas.js';
 
 const errors = { '4xx': ErrorBody, '5xx': ErrorBody };
 const tags = ['namespace'];
@@ -55,6 +63,7 @@ export function namespaceRoutes(app: App, engine: Engine): void {
         tags,
         summary: 'The server instances serving the namespace (PostgreSQL: heartbeat at most 15 s old)',
         security: BEARER,
+        querystring: NoQuery,
         response: { 200: InstanceList, ...errors },
       },
       config: { op: 'instances', auth: 'admin' },
