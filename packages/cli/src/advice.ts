@@ -88,6 +88,7 @@ const SERVER: Readonly<Record<string, CliAdvice>> = {
   'data-too-large': (v) => `send at most ${v.limit} bytes of JSON with --data`,
   'reserved-event-type': null,
   'invalid-last-event-id': null,
+  'invalid-map-range': null,
   'store-unavailable': () =>
     'retry later: the server takes writes again once its store recovers (`ioasid status` shows it); reads still work',
   'not-ready': () => 'retry in a moment',

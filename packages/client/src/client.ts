@@ -9,9 +9,18 @@ import type {
   AllocAnswer,
   CapacityView,
   CreateSetRequest,
+  EventView,
   HealthView,
+  HistoryView,
+  IdDetailsPage,
+  IdDetailsQuery,
+  IdRefs,
   IdView,
+  InstanceView,
+  LeaseSummary,
   LeaseView,
+  MapRange,
+  MapView,
   NewSet,
   SetView,
 } from './types.js';
@@ -56,6 +65,15 @@ const path = (strings: TemplateStringsArray, ...values: Array<number | string>) 
     (out, s, i) => out + s + (i < values.length ? encodeURIComponent(String(values[i])) : ''),
     '',
   );
+
+/** `?a=1&b=2` of the defined values (in the given order), or '' when none is. */
+const query = (values: Record<string, number | undefined>): string => {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined) parts.push(`${key}=${encodeURIComponent(String(value))}`);
+  }
+  return parts.length === 0 ? '' : `?${parts.join('&')}`;
+};
 
 /** What `readiness()` reports: whether the server takes writes, and if not why. */
 export interface Readiness {
@@ -288,6 +306,75 @@ export class IoasidClient {
   async holdLease(ttlMs: number, options: HoldLeaseOptions = {}): Promise<LeaseHandle> {
     const view = await this.createLease(ttlMs, { signal: options.signal });
     return new LeaseHandle(this, view, options);
+  }
+
+  // Dashboard views
+
+  /**
+   * `GET /v1/map`: the occupancy of `[first, last]` (default the whole capacity) in `buckets` buckets
+   * (default 4096, at most 2^20), run-length encoded as `runs` of `repeat, used, pending, set` (set: an
+   * index into `sets`, -1 for empty buckets). A set secret's map counts its own IDs only.
+   * @throws EINVAL for first > last or more than 2^20 buckets
+   */
+  map(range: MapRange = {}, options?: CallOptions): Promise<MapView> {
+    return this.#get(
+      `/v1/map${query({ first: range.first, last: range.last, buckets: range.buckets })}`,
+      options,
+    );
+  }
+
+  /**
+   * `GET /v1/history`: the server's last hour in memory (empty after its start): alloc and free events
+   * per second (of `sid` when given, always the caller's own set for a set secret), `sid`'s count every
+   * 10 s, and the net allocation rate of every visible set whose count changed in the last 60 s.
+   * @throws ENOENT for an unknown set; EACCES for another set's with a set secret
+   */
+  history(sid?: number, options?: CallOptions): Promise<HistoryView> {
+    return this.#get(`/v1/history${query({ sid })}`, options);
+  }
+
+  /**
+   * `GET /v1/leases`: the live leases with their references, ascending by name: those the caller created
+   * for a set secret; every lease for the admin, or with `sid` those that set's secret created.
+   */
+  async listLeases(sid?: number, options?: CallOptions): Promise<LeaseSummary[]> {
+    return (await this.#get<{ leases: LeaseSummary[] }>(`/v1/leases${query({ sid })}`, options)).leases;
+  }
+
+  /**
+   * `GET /v1/ioasids/{id}/refs` (admin, the ID's set): the references on the ID and the leases holding
+   * them. @throws ENOENT when the ID is not allocated; EACCES for another set's ID
+   */
+  idRefs(id: number, options?: CallOptions): Promise<IdRefs> {
+    return this.#get(path`/v1/ioasids/${id}/refs`, options);
+  }
+
+  /**
+   * `GET /v1/sets/{sid}/events` (admin, its secret): the set's last `limit` (1 to 1,000, default 100)
+   * retained events, ascending, as the event stream sends them. @throws ENOENT for an unknown set
+   */
+  async setEvents(sid: number, limit?: number, options?: CallOptions): Promise<EventView[]> {
+    return (
+      await this.#get<{ events: EventView[] }>(path`/v1/sets/${sid}/events` + query({ limit }), options)
+    ).events;
+  }
+
+  /**
+   * `GET /v1/sets/{sid}/ioasid-details` (admin, its secret): the set's IDs above `after` (default: from
+   * the first), at most `limit` (1 to 1,000, default 200), with state, spid, references and data; `next`
+   * is the `after` of the next page, null on the last. @throws ENOENT for an unknown set
+   */
+  idDetails(sid: number, page: IdDetailsQuery = {}, options?: CallOptions): Promise<IdDetailsPage> {
+    const q = query({ after: page.after, limit: page.limit });
+    return this.#get(path`/v1/sets/${sid}/ioasid-details` + q, options);
+  }
+
+  /**
+   * `GET /v1/instances` (admin): the server instances serving the namespace (on SQLite the one server;
+   * on PostgreSQL those whose heartbeat is at most 15 s old).
+   */
+  async instances(options?: CallOptions): Promise<InstanceView[]> {
+    return (await this.#get<{ instances: InstanceView[] }>('/v1/instances', options)).instances;
   }
 
   // Events

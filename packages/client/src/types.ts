@@ -51,3 +51,24 @@ export type EventsQuery = Omit<
   NonNullable<paths['/v1/events']['get']['parameters']['query']>,
   'access_token'
 >;
+
+/** The query of GET /v1/map: `{ first?, last?, buckets? }`. */
+export type MapRange = NonNullable<paths['/v1/map']['get']['parameters']['query']>;
+/** The occupancy map: `{ first, last, bucketSize, buckets, sets, runs }` (GET /v1/map). */
+export type MapView = Answer<'/v1/map', 'get', 200>;
+/** The last hour: `{ now, intervalMs, allocs, frees, usageIntervalMs, usage, rates }` (GET /v1/history). */
+export type HistoryView = Answer<'/v1/history', 'get', 200>;
+/** A lease with what it holds: `{ lease, sid, ttlMs, expiresInMs, refs, ids }` (GET /v1/leases). */
+export type LeaseSummary = Answer<'/v1/leases', 'get', 200>['leases'][number];
+/** The references on an ID: `{ id, refs, leases: [{ lease, sid, refs }] }` (GET /v1/ioasids/{id}/refs). */
+export type IdRefs = Answer<'/v1/ioasids/{id}/refs', 'get', 200>;
+/** A page of a set's IDs: `{ ids: [{ id, state, spid, refs, data }], next }` (GET .../ioasid-details). */
+export type IdDetailsPage = Answer<'/v1/sets/{sid}/ioasid-details', 'get', 200>;
+/** One ID of an IdDetailsPage. */
+export type IdDetail = IdDetailsPage['ids'][number];
+/** The query of GET /v1/sets/{sid}/ioasid-details: `{ after?, limit? }`. */
+export type IdDetailsQuery = NonNullable<
+  paths['/v1/sets/{sid}/ioasid-details']['get']['parameters']['query']
+>;
+/** A server instance: `{ name, startedAt, lastSeenAt, seq }` (GET /v1/instances). */
+export type InstanceView = Answer<'/v1/instances', 'get', 200>['instances'][number];

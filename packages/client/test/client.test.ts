@@ -114,6 +114,75 @@ describe('IoasidClient against a real server', () => {
     expect((await refusal(admin.keepalive(lease.lease))).code).toBe('ENOENT');
   });
 
+  it('reads the dashboard views: map, history, leases, references, set events, ID details, instances', async () => {
+    const set = await newSet(8);
+    const vm = new IoasidClient({ urls: server.url, token: set.secret });
+    const ids = await vm.allocMany(set.sid, 3, { min: 4000, max: 4095, data: { vm: 'd' } });
+    const lease = await vm.createLease(60_000);
+    await vm.takeRef(ids[0], lease.lease);
+    await vm.free(ids[0]);
+    await vm.attachSpid(ids[1], 7);
+
+    expect(await vm.map({ first: 4000, last: 4009, buckets: 5 })).toEqual({
+      first: 4000,
+      last: 4009,
+      bucketSize: 2,
+      buckets: 5,
+      sets: [set.sid],
+      runs: [1, 2, 1, 0, 1, 1, 0, 0, 3, 0, 0, -1],
+    });
+    expect((await admin.map()).buckets).toBe(4096);
+    const history = await vm.history();
+    expect(history).toMatchObject({ intervalMs: 1000, usageIntervalMs: 10_000 });
+    expect(history.usage).toEqual([{ sid: set.sid, counts: expect.any(Array) }]);
+    expect(history.usage[0].counts.at(-1)).toBe(3);
+    const sum = (counts: number[]) => counts.reduce((x, y) => x + y, 0);
+    expect([sum(history.allocs), sum(history.frees)]).toEqual([3, 1]);
+    expect(history.rates).toEqual([{ sid: set.sid, perSecond: 2 / 60 }]);
+    expect((await admin.history(set.sid)).usage[0].sid).toBe(set.sid);
+
+    const leases = await vm.listLeases();
+    expect(leases).toEqual([
+      { lease: lease.lease, sid: set.sid, ttlMs: 60_000, expiresInMs: expect.any(Number), refs: 1, ids: 1 },
+    ]);
+    expect((await admin.listLeases(set.sid)).map((l) => l.lease)).toEqual([lease.lease]);
+    expect(await vm.idRefs(ids[0])).toEqual({
+      id: ids[0],
+      refs: 1,
+      leases: [{ lease: lease.lease, sid: set.sid, refs: 1 }],
+    });
+
+    const events = await vm.setEvents(set.sid);
+    expect(events.map((e) => [e.type, e.id])).toEqual([
+      ['alloc', ids[0]],
+      ['alloc', ids[1]],
+      ['alloc', ids[2]],
+      ['free', ids[0]],
+      ['bind', ids[1]],
+    ]);
+    expect(await vm.setEvents(set.sid, 2)).toEqual(events.slice(-2));
+
+    const page = await vm.idDetails(set.sid, { limit: 2 });
+    expect(page).toEqual({
+      ids: [
+        { id: ids[0], state: 'free-pending', spid: null, refs: 1, data: { vm: 'd' } },
+        { id: ids[1], state: 'active', spid: 7, refs: 1, data: { vm: 'd' } },
+      ],
+      next: ids[1],
+    });
+    expect(await vm.idDetails(set.sid, { after: ids[1] })).toEqual({
+      ids: [{ id: ids[2], state: 'active', spid: null, refs: 1, data: { vm: 'd' } }],
+      next: null,
+    });
+
+    const instances = await admin.instances();
+    expect(instances).toHaveLength(1);
+    expect(instances[0].seq).toBe(server.running.engine.events.committedSeq);
+    expect((await refusal(vm.instances())).code).toBe('EACCES');
+    expect((await refusal(admin.map({ first: 10, last: 9 }))).reason).toBe('invalid-map-range');
+    expect((await refusal(admin.idRefs(4095))).code).toBe('ENOENT');
+  });
+
   it('answers health, readiness, metrics, the OpenAPI document and the latest event sequence number', async () => {
     expect(await admin.health()).toEqual({ status: 'ok' });
     expect(await admin.ready()).toEqual({ status: 'ready' });

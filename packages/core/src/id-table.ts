@@ -254,6 +254,113 @@ export class IdTable {
   }
 
   /**
+   * Calls `visit(id, sid, pending)` for every allocated ID in `[first, last]` (`first <= last`, both IDs),
+   * ascending, skipping 2^22-ID chunks and 4096-ID pages that hold none; with `sid` >= 0 only that set's
+   * IDs, skipping pages it does not occupy. Stops when `visit` returns false. Each ID's state is read
+   * again just before its call, so `visit` may change the table: an ID released before it is reached is
+   * not visited, one allocated during the walk may or may not be.
+   */
+  forEach(
+    first: number,
+    last: number,
+    sid: number,
+    visit: (id: number, sid: number, pending: boolean) => unknown,
+  ): void {
+    const firstPage = first >>> PAGE_SHIFT;
+    const lastPage = last >>> PAGE_SHIFT;
+    for (let p = firstPage; p <= lastPage; p++) {
+      const chunk = this.chunks[p >>> 10];
+      if (chunk === null) {
+        p |= CHUNK_PAGES - 1;
+        continue;
+      }
+      const page = chunk[p & (CHUNK_PAGES - 1)];
+      if (page === null || (sid >= 0 && page.owner !== sid && page.owner !== OWNER_MIXED)) continue;
+      const base = p * PAGE_SIZE;
+      const lo = p === firstPage ? first & PAGE_MASK : 0;
+      const hi = p === lastPage ? last & PAGE_MASK : PAGE_MASK;
+      const loWord = lo >>> 5;
+      const hiWord = hi >>> 5;
+      for (let w = loWord; w <= hiWord; w++) {
+        let v = page.words[w];
+        if (w === loWord) v &= -1 << (lo & 31);
+        if (w === hiWord && (hi & 31) !== 31) v &= (1 << ((hi & 31) + 1)) - 1;
+        while (v !== 0) {
+          const o = (w << 5) + ctz(v);
+          v &= v - 1;
+          const m = page.meta[o];
+          // Released by an earlier visit, or the page object was reused elsewhere meanwhile.
+          if (m === 0 || page.base !== base) continue;
+          const owner = m >>> SID_SHIFT;
+          if (sid >= 0 && owner !== sid) continue;
+          if (visit(base + o, owner, (m & REF_PENDING) !== 0) === false) return;
+        }
+      }
+    }
+  }
+
+  /**
+   * Calls `visit(from, to, sid, pending)` for each maximal run of consecutive allocated IDs in
+   * `[first, last]` that belong to one set and share one state, ascending, skipping empty chunks and
+   * pages; with `sid` >= 0 only that set's IDs. A run is reported once the walk has read past its end,
+   * so changes `visit` makes may or may not be seen by the rest of the walk. Stops when `visit` returns
+   * false.
+   */
+  forEachRun(
+    first: number,
+    last: number,
+    sid: number,
+    visit: (from: number, to: number, sid: number, pending: boolean) => unknown,
+  ): void {
+    const firstPage = first >>> PAGE_SHIFT;
+    const lastPage = last >>> PAGE_SHIFT;
+    // The run being extended: its first and last ID, and its key (meta >>> 7: set ID and pending bit).
+    let from = -1;
+    let to = -2;
+    let key = -1;
+    for (let p = firstPage; p <= lastPage; p++) {
+      const chunk = this.chunks[p >>> 10];
+      if (chunk === null) {
+        p |= CHUNK_PAGES - 1;
+        continue;
+      }
+      const page = chunk[p & (CHUNK_PAGES - 1)];
+      if (page === null || (sid >= 0 && page.owner !== sid && page.owner !== OWNER_MIXED)) continue;
+      const base = p * PAGE_SIZE;
+      const words = page.words;
+      const meta = page.meta;
+      const lo = p === firstPage ? first & PAGE_MASK : 0;
+      const hi = p === lastPage ? last & PAGE_MASK : PAGE_MASK;
+      const loWord = lo >>> 5;
+      const hiWord = hi >>> 5;
+      for (let w = loWord; w <= hiWord; w++) {
+        let v = words[w];
+        if (w === loWord) v &= -1 << (lo & 31);
+        if (w === hiWord && (hi & 31) !== 31) v &= (1 << ((hi & 31) + 1)) - 1;
+        while (v !== 0) {
+          const o = (w << 5) + ctz(v);
+          v &= v - 1;
+          const m = meta[o];
+          // Released by an earlier visit, or the page object was reused elsewhere meanwhile.
+          if (m === 0 || page.base !== base) continue;
+          const k = m >>> 7;
+          if (sid >= 0 && k >>> 1 !== sid) continue;
+          const id = base + o;
+          if (id === to + 1 && k === key) {
+            to = id;
+            continue;
+          }
+          if (from >= 0 && visit(from, to, key >>> 1, (key & 1) !== 0) === false) return;
+          from = id;
+          to = id;
+          key = k;
+        }
+      }
+    }
+    if (from >= 0) visit(from, to, key >>> 1, (key & 1) !== 0);
+  }
+
+  /**
    * Frees every ID of set `sid` within `[lo, hi]` in one pass, with the effect `free` has on each when no
    * subscriber or custom allocator can observe the order: an ID holding only the owner's reference is
    * released, one with more references becomes free-pending with one reference fewer, a free-pending one

@@ -23,6 +23,7 @@ export interface ServerReasonValues {
   'invalid-last-event-id': { value: string };
   'invalid-min-seq': { value: string };
   'seq-not-reached': { minSeq: number; seq: number; waitedMs: number };
+  'invalid-map-range': { first: number; last: number };
   'store-unavailable': { cause: string; since: string };
   'not-ready': Record<string, never>;
   'invalid-field': { field: string };
@@ -181,6 +182,12 @@ export const SERVER_REASONS: { readonly [R in ServerReason]: ServerReasonInfo<R>
     status: null,
     meaning:
       'a read asked for the namespace as of minSeq, and this instance had only seen seq when waitedMs ran out',
+  },
+  'invalid-map-range': {
+    code: 'EINVAL',
+    values: ['first', 'last'],
+    status: null,
+    meaning: 'a map range is not first <= last',
   },
   'store-unavailable': {
     code: 'EAGAIN',

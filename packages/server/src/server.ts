@@ -64,6 +64,8 @@ export interface ServerConfig {
   readonly store?: Store;
   /** How an unavailable store is retried (see EngineOptions.storeRetry). */
   readonly storeRetry?: StoreRetryOptions;
+  /** The wall clock of GET /v1/history and /v1/instances, epoch milliseconds (default Date.now; tests). */
+  readonly clock?: () => number;
   /**
    * Called when the server cannot go on in this process: the store reloaded after a failed commit is
    * damaged (the CLI exits 70). A failed commit alone does not call it: the server refuses writes, serves
@@ -163,6 +165,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       maxAdminLeases: config.maxAdminLeases,
       commitMode: config.commitMode,
       storeRetry: config.storeRetry,
+      clock: config.clock,
       log: logger || undefined,
       onFatal: config.onFatal,
     });

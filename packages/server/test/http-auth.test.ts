@@ -66,6 +66,13 @@ describe('credentials', () => {
       ['POST', `/v1/ioasids/${idA}/refs`],
       ['DELETE', `/v1/ioasids/${idA}/refs?lease=${'x'.repeat(22)}`],
       ['GET', '/v1/events'],
+      ['GET', '/v1/map'],
+      ['GET', '/v1/history'],
+      ['GET', '/v1/instances'],
+      ['GET', '/v1/leases'],
+      ['GET', `/v1/ioasids/${idA}/refs`],
+      ['GET', `/v1/sets/${a.sid}/events`],
+      ['GET', `/v1/sets/${a.sid}/ioasid-details`],
     ];
     for (const [method, path] of routes) {
       const res = await anonymous.raw(method, path, method === 'GET' ? undefined : '{}');
@@ -150,6 +157,7 @@ describe('a set secret', () => {
     expectError(await asA.post('/v1/sets', { owner: 'x', quota: 1 }), 403, 'EACCES');
     expectError(await asA.post('/v1/sets/system', { quota: 1 }), 403, 'EACCES');
     expectError(await asA.patch(`/v1/sets/${a.sid}`, { quota: 5 }), 403, 'EACCES');
+    expectError(await asA.get('/v1/instances'), 403, 'EACCES');
     const destroy = await asA.delete(`/v1/sets/${a.sid}?destroy=true`);
     expectError(destroy, 403, 'EACCES');
     expect(destroy.body.error.message).toMatch(/admin token/);

@@ -433,7 +433,8 @@ const cases: Case[] = [
   },
   { name: 'PUT on /v1/sets', method: 'PUT', path: () => '/v1/sets', body: {}, status: 405 },
   { name: 'POST on an ID', method: 'POST', path: () => `/v1/ioasids/${id}`, body: {}, status: 405 },
-  { name: 'GET on /v1/leases', method: 'GET', path: () => '/v1/leases', status: 405 },
+  { name: 'DELETE on /v1/leases', method: 'DELETE', path: () => '/v1/leases', status: 405 },
+  { name: 'PUT on /v1/map', method: 'PUT', path: () => '/v1/map', body: {}, status: 405 },
   {
     name: 'an unknown path',
     method: 'GET',

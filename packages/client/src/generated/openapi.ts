@@ -394,6 +394,219 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The last hour in memory: alloc and free events per second, a set's count every 10 s, net rates (a set secret gets its own set) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description answer only once this instance has seen this event sequence number (the ioasid-seq header of an earlier answer), waiting at most 5 s, else 503 EAGAIN seq-not-reached */
+                    min_seq?: number;
+                    /** @description a set ID */
+                    sid?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description committed alloc events per second, oldest first; the last is the current second */
+                            allocs: number[];
+                            /** @description committed free events per second */
+                            frees: number[];
+                            /** @description milliseconds per entry of allocs and frees (1000) */
+                            intervalMs: number;
+                            /** @description the time of the answer, epoch milliseconds */
+                            now: number;
+                            rates: {
+                                /** @description net allocations per second over the last 60 s */
+                                perSecond: number;
+                                /** @description a set ID */
+                                sid: number;
+                            }[];
+                            usage: {
+                                /** @description oldest first, the last now */
+                                counts: number[];
+                                /** @description a set ID */
+                                sid: number;
+                            }[];
+                            /** @description milliseconds between two usage samples (10000) */
+                            usageIntervalMs: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/instances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The server instances serving the namespace (PostgreSQL: heartbeat at most 15 s old) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description answer only once this instance has seen this event sequence number (the ioasid-seq header of an earlier answer), waiting at most 5 s, else 503 EAGAIN seq-not-reached */
+                    min_seq?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            instances: {
+                                /**
+                                 * Format: date-time
+                                 * @description its last heartbeat
+                                 */
+                                lastSeenAt: string;
+                                /** @description host:pid */
+                                name: string;
+                                /** @description an event sequence number */
+                                seq: number;
+                                /** Format: date-time */
+                                startedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ioasids/{id}": {
         parameters: {
             query?: never;
@@ -759,7 +972,93 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The references on the ID and the leases holding them */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description answer only once this instance has seen this event sequence number (the ioasid-seq header of an earlier answer), waiting at most 5 s, else 503 EAGAIN seq-not-reached */
+                    min_seq?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description an IOASID (PASID) */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description an IOASID (PASID) */
+                            id: number;
+                            leases: {
+                                /** @description a lease ID as returned by POST /v1/leases */
+                                lease: string;
+                                refs: number;
+                                /** @description a set ID */
+                                sid: number | null;
+                            }[];
+                            /** @description references on the ID (the owner’s until it is freed) */
+                            refs: number;
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         /** Take a reference on the ID, held by a lease */
         post: {
@@ -1089,7 +1388,94 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The live leases with what they hold, ascending (a set secret sees those it created; ?sid= for the admin) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description answer only once this instance has seen this event sequence number (the ioasid-seq header of an earlier answer), waiting at most 5 s, else 503 EAGAIN seq-not-reached */
+                    min_seq?: number;
+                    /** @description a set ID */
+                    sid?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            leases: {
+                                /** @description milliseconds left unless kept alive */
+                                expiresInMs: number;
+                                /** @description distinct IDs referenced */
+                                ids: number;
+                                /** @description a lease ID as returned by POST /v1/leases */
+                                lease: string;
+                                /** @description references held in total */
+                                refs: number;
+                                /** @description the set that created it, null for the admin */
+                                sid: number | (never | null);
+                                ttlMs: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         /** Create a lease; it expires unless kept alive within ttlMs */
         post: {
@@ -1347,6 +1733,112 @@ export type paths = {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Occupancy of [first, last] in buckets, run-length encoded (a set secret sees its own IDs only) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description buckets wanted (default 4096) */
+                    buckets?: number;
+                    /** @description lowest ID (default 0) */
+                    first?: number;
+                    /** @description highest ID (default capacity - 1) */
+                    last?: number;
+                    /** @description answer only once this instance has seen this event sequence number (the ioasid-seq header of an earlier answer), waiting at most 5 s, else 503 EAGAIN seq-not-reached */
+                    min_seq?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description number of buckets (the sum of the repeats) */
+                            buckets: number;
+                            /** @description IDs per bucket (the last may be shorter) */
+                            bucketSize: number;
+                            /** @description an IOASID (PASID) */
+                            first: number;
+                            /** @description an IOASID (PASID) */
+                            last: number;
+                            /** @description quadruples repeat, used, pending, set: repeat consecutive buckets with used allocated IDs (free-pending included), pending free-pending ones, and set the index in sets of the set holding most (lowest sid on a tie), -1 when empty */
+                            runs: number[];
+                            /** @description the sets topping at least one bucket, ascending */
+                            sets: number[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1803,6 +2295,220 @@ export type paths = {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/sets/{sid}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The set's last retained events, ascending (the payload of the event stream's data lines) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description events wanted (default 100) */
+                    limit?: number;
+                    /** @description answer only once this instance has seen this event sequence number (the ioasid-seq header of an earlier answer), waiting at most 5 s, else 503 EAGAIN seq-not-reached */
+                    min_seq?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description a set ID */
+                    sid: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            events: {
+                                /** @description the ID's data; for lease-expired { lease, released: [ids] } */
+                                data: unknown;
+                                /** @description the ID; null for lease-expired */
+                                id: number | (never | null);
+                                /** @description an event sequence number */
+                                seq: number;
+                                /** @description the ID's set; for lease-expired the set that created the lease, null for the admin */
+                                sid: number | (never | null);
+                                /** @description the ID's spid, null when none */
+                                spid: number | (never | null);
+                                /** @description alloc, free, bind, unbind, lease-expired, or a type published with notify */
+                                type: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sets/{sid}/ioasid-details": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of the set's IDs above after, with state, spid, references and data */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description IDs above this one (default: from the first) */
+                    after?: number;
+                    /** @description IDs wanted (default 200) */
+                    limit?: number;
+                    /** @description answer only once this instance has seen this event sequence number (the ioasid-seq header of an earlier answer), waiting at most 5 s, else 503 EAGAIN seq-not-reached */
+                    min_seq?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description a set ID */
+                    sid: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @description symbolic code such as ENOSPC; match on it */
+                                code: string;
+                                /** @description the Linux errno of code */
+                                errno: number;
+                                /** @description what was wrong and what to do */
+                                message: string;
+                                /** @description machine-readable cause within the code, such as 'set-quota'; 'unspecified' when none */
+                                reason: string;
+                                /** @description the values the reason is about, such as { sid, quota, count } */
+                                values: {
+                                    [key: string]: string | number | boolean | (never | null);
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ids: {
+                                /** @description any JSON value, at most 4 KiB as JSON text */
+                                data: unknown;
+                                /** @description an IOASID (PASID) */
+                                id: number;
+                                refs: number;
+                                /** @description a guest's own ID for an IOASID */
+                                spid: number | null;
+                                state: "active" | "free-pending";
+                            }[];
+                            /** @description the last ID of this page when more follow (pass it as after), else null */
+                            next: number | (never | null);
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/sets/{sid}/ioasids": {

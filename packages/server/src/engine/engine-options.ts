@@ -35,6 +35,8 @@ export interface EngineOptions {
   readonly commitMode?: CommitMode;
   /** Where to log (default: nowhere). */
   readonly log?: EngineLog;
+  /** The wall clock of the history and the instances, in epoch milliseconds (default Date.now). */
+  readonly clock?: () => number;
   /**
    * How an unavailable store is retried (default: 250 ms doubling to 30 s, a reminder in the log at most
    * once a minute).

@@ -24,6 +24,8 @@ export interface EngineStateConfig {
   readonly onExpire: (lease: Lease) => void;
   /** Called when an in-process notifier of the core throws. */
   readonly onNotifierError: (error: unknown) => void;
+  /** Called when a set of this state is gone (destroyed), before a new set can get its ID. */
+  readonly onSetGone?: (sid: number) => void;
 }
 
 /**
@@ -41,6 +43,7 @@ export class EngineState {
   /** Live leases; their timers run only between `leases.start()` and `leases.stop()`. */
   readonly leases: LeaseTable;
   readonly leaseOps: LeaseOperations;
+  readonly #onSetGone: ((sid: number) => void) | undefined;
 
   /**
    * Rebuilds the state of `snapshot` (see rebuild), then registers the notifier that numbers every later
@@ -48,6 +51,7 @@ export class EngineState {
    * @throws DamagedStoreError when the snapshot is inconsistent
    */
   constructor(snapshot: StoreSnapshot, config: EngineStateConfig) {
+    this.#onSetGone = config.onSetGone;
     this.credentials = new Credentials(config.adminToken, config.previous);
     this.leases = new LeaseTable(config.onExpire);
     const { space, nextSeq } = rebuild(snapshot, {
@@ -96,5 +100,6 @@ export class EngineState {
   setGone(sid: number): void {
     this.credentials.remove(sid);
     this.leaseOps.dropOwnedBy(sid);
+    this.#onSetGone?.(sid);
   }
 }

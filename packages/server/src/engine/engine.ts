@@ -14,6 +14,7 @@ import type { Principal } from './credentials.js';
 import { type EngineLog, type EngineOptions, SILENT_LOG } from './engine-options.js';
 import { EngineState, type EngineStateConfig } from './engine-state.js';
 import { EventHub } from './event-hub.js';
+import { Inspection } from './inspection.js';
 import type { Lease } from './lease-table.js';
 import {
   checkData,
@@ -54,6 +55,7 @@ export class Engine {
   readonly #queue: CommitQueue;
   readonly #hub: EventHub;
   readonly #outage: StoreOutage;
+  readonly #inspection: Inspection;
   readonly #retention: number;
   /** The capacity to install while none is (installed once the store takes writes). */
   readonly #wantedCapacity: number;
@@ -77,9 +79,20 @@ export class Engine {
       maxAdminLeases: limitOption('maxAdminLeases', options.maxAdminLeases, DEFAULT_MAX_ADMIN_LEASES),
       onExpire: (lease) => this.#expire(lease),
       onNotifierError: (error) => this.#log.error({ err: error }, 'event recording failed'),
+      onSetGone: (sid) => this.#inspection.setGone(sid),
     };
     this.#s = new EngineState(snapshot, { ...this.#config, previous: null });
     this.#hub = new EventHub(this.#s.tracker.nextSeq - 1, snapshot.oldestSeq);
+    this.#inspection = new Inspection({
+      state: () => this.#s,
+      readable: () => this.#readable(),
+      hub: this.#hub,
+      store: this.#store,
+      clock: options.clock ?? Date.now,
+      describe: (error) => this.#describe(error),
+      report: (error) => this.#log.error({ err: error }, 'a dashboard view failed to take a commit'),
+    });
+    this.#hub.observe((events) => this.#inspection.committed(events));
     this.#outage = new StoreOutage(
       this.#log,
       {
@@ -133,6 +146,14 @@ export class Engine {
   /** Committed events and the live listeners. */
   get events(): EventHub {
     return this.#hub;
+  }
+
+  /**
+   * The dashboard's read-only views (occupancy map, history, leases, ID references, a set's events and
+   * IDs in detail, instances), with the same access rules as the reads above.
+   */
+  get inspection(): Inspection {
+    return this.#inspection;
   }
 
   /** Number of live leases. */
@@ -508,6 +529,7 @@ export class Engine {
     if (this.#closed) return;
     this.#closed = true;
     this.#s.leases.stop();
+    this.#inspection.stop();
     await this.#outage.halt();
     if (!this.#queue.failed) await this.#queue.settled();
     await this.#store.close();

@@ -9,6 +9,9 @@ export type EventListener = (events: readonly EventRecord[]) => void;
 /** The live listeners of committed events. */
 export class EventHub {
   #listeners: EventListener[] = [];
+  #observers: EventListener[] = [];
+  /** Reads waiting for a sequence number (min_seq): not streams, so not counted in `size`. */
+  readonly #waiters = new Set<{ readonly seq: number; resolve(): void }>();
   #committedSeq: number;
   #oldestSeq: number;
 
@@ -51,18 +54,28 @@ export class EventHub {
   waitFor(seq: number, timeoutMs: number): Promise<boolean> {
     if (this.#committedSeq >= seq) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const unsubscribe = this.subscribe(() => {
-        if (this.#committedSeq < seq) return;
-        clearTimeout(timer);
-        unsubscribe();
-        resolve(true);
-      });
+      const waiter = {
+        seq,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+      };
       const timer = setTimeout(() => {
-        unsubscribe();
+        this.#waiters.delete(waiter);
         resolve(false);
       }, timeoutMs);
       timer.unref?.();
+      this.#waiters.add(waiter);
     });
+  }
+
+  /**
+   * Adds an observer: told every committed batch like a listener, before the listeners, but not an open
+   * stream (not counted in `size`) and never removed (the engine's own views: history, set events).
+   */
+  observe(observer: EventListener): void {
+    this.#observers.push(observer);
   }
 
   /** Delivers a committed batch's events and records the store's new oldest retained event. */
@@ -70,6 +83,12 @@ export class EventHub {
     this.#oldestSeq = oldestSeq;
     if (events.length === 0) return;
     this.#committedSeq = events[events.length - 1].seq;
+    for (const observer of this.#observers) observer(events);
+    for (const waiter of this.#waiters) {
+      if (waiter.seq > this.#committedSeq) continue;
+      this.#waiters.delete(waiter);
+      waiter.resolve();
+    }
     // A snapshot of the list: a listener that unsubscribes (or subscribes) during delivery is safe.
     for (const listener of this.#listeners) listener(events);
   }

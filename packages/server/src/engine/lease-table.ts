@@ -21,6 +21,8 @@ interface Entry extends Lease {
   refs: Map<number, number>;
   held: number;
   timer: NodeJS.Timeout | null;
+  /** When the timer fires (performance.now() milliseconds); meaningful while `timer` is set. */
+  deadline: number;
 }
 
 /** Returns a new lease name: 16 random bytes, base64url (22 characters). */
@@ -51,7 +53,7 @@ export class LeaseTable {
 
   /** Creates a lease (named randomly unless `name` is given, at restart) and starts its timer if running. */
   add(sid: number | null, ttlMs: number, name: string = newLeaseName()): Lease {
-    const entry: Entry = { lease: name, sid, ttlMs, refs: new Map(), held: 0, timer: null };
+    const entry: Entry = { lease: name, sid, ttlMs, refs: new Map(), held: 0, timer: null, deadline: 0 };
     this.#leases.set(name, entry);
     const owned = this.#byCreator.get(sid);
     if (owned === undefined) this.#byCreator.set(sid, new Set([entry]));
@@ -68,7 +70,20 @@ export class LeaseTable {
   /** Restarts a lease's TTL. */
   keepalive(name: string): void {
     const entry = this.#leases.get(name);
-    if (entry?.timer) entry.timer.refresh();
+    if (entry?.timer) {
+      entry.timer.refresh();
+      entry.deadline = performance.now() + entry.ttlMs;
+    }
+  }
+
+  /**
+   * Milliseconds until `lease` (a lease of this table) expires unless kept alive: what is left of its TTL
+   * while timers run, its whole TTL while they do not (it gets the whole TTL again when they start).
+   */
+  expiresInMs(lease: Lease): number {
+    const entry = lease as Entry;
+    if (entry.timer === null) return entry.ttlMs;
+    return Math.max(0, Math.ceil(entry.deadline - performance.now()));
   }
 
   /**
@@ -151,6 +166,7 @@ export class LeaseTable {
   }
 
   #arm(entry: Entry): void {
+    entry.deadline = performance.now() + entry.ttlMs;
     entry.timer = setTimeout(() => {
       entry.timer = null;
       if (this.#leases.get(entry.lease) === entry) this.#onExpire(entry);

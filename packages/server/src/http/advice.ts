@@ -93,6 +93,7 @@ export const ADVICE: AdviceTable = Object.freeze({
   'data-too-large': () => 'store a key to your own data instead',
   'reserved-event-type': () => 'choose another',
   'invalid-last-event-id': () => 'send the id of the last event received, or no Last-Event-ID',
+  'invalid-map-range': () => 'send first <= last (last defaults to the capacity - 1)',
   'store-unavailable': () =>
     'retry later: the server retries its store by itself and takes writes again once it recovers (GET /readyz answers 200 then)',
   'not-ready': () => 'use another instance',

@@ -27,7 +27,9 @@ import { capacityRoutes } from './routes/capacity.js';
 import { eventRoutes } from './routes/events.js';
 import { ioasidRoutes } from './routes/ioasids.js';
 import { leaseRoutes } from './routes/leases.js';
+import { namespaceRoutes } from './routes/namespace.js';
 import { opsRoutes } from './routes/ops.js';
+import { setViewRoutes } from './routes/set-views.js';
 import { setRoutes } from './routes/sets.js';
 import { addMinSeqParameter, addSeqHeader, waitForMinSeq } from './seq-consistency.js';
 import type { SseStream } from './sse-stream.js';
@@ -176,8 +178,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   capacityRoutes(app, engine);
   setRoutes(app, engine);
+  setViewRoutes(app, engine);
   ioasidRoutes(app, engine);
   leaseRoutes(app, engine);
+  namespaceRoutes(app, engine);
   eventRoutes(app, engine, {
     keepAliveMs: options.sseKeepAliveMs ?? 15_000,
     maxBufferedBytes: options.sseMaxBufferedBytes ?? 8 * 1024 * 1024,

@@ -24,3 +24,19 @@ export async function durably<T>(engine: Engine, op: () => T): Promise<T> {
 export function noContent(reply: { code(status: number): unknown }): FastifyReply {
   return (reply as unknown as FastifyReply).code(204).send();
 }
+
+/**
+ * `durably` for an operation that reads the store (a promise): resolves or rejects with its outcome once
+ * it settled and the current batch is on disk.
+ */
+export async function durablyAsync<T>(engine: Engine, op: () => Promise<T>): Promise<T> {
+  let result: T;
+  try {
+    result = await op();
+  } catch (error) {
+    await engine.durable();
+    throw error;
+  }
+  await engine.durable();
+  return result;
+}

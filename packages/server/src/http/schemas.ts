@@ -250,3 +250,171 @@ export const EventStreamItem = Type.Union([EventView, ResetView], {
 
 /** `/healthz` and `/readyz` answer. */
 export const Health = Type.Object({ status: Type.String() }, strict);
+
+// ---- The dashboard's views ------------------------------------------------------------------------
+
+/** The query of a route that takes no parameter: any parameter is refused (400 unknown-field). */
+export const NoQuery = Type.Object({}, strict);
+
+/** Query of `GET /v1/map`. */
+export const MapQuery = Type.Object(
+  {
+    first: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_ID, description: 'lowest ID (default 0)' })),
+    last: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: MAX_ID, description: 'highest ID (default capacity - 1)' }),
+    ),
+    buckets: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1_048_576, description: 'buckets wanted (default 4096)' }),
+    ),
+  },
+  strict,
+);
+/** `GET /v1/map` answer. */
+export const MapView = Type.Object(
+  {
+    first: Id,
+    last: Id,
+    bucketSize: Type.Integer({ minimum: 0, description: 'IDs per bucket (the last may be shorter)' }),
+    buckets: Type.Integer({ minimum: 0, description: 'number of buckets (the sum of the repeats)' }),
+    sets: Type.Array(Sid, { description: 'the sets topping at least one bucket, ascending' }),
+    runs: Type.Array(Type.Integer({ minimum: -1 }), {
+      description:
+        'quadruples repeat, used, pending, set: repeat consecutive buckets with used allocated IDs ' +
+        '(free-pending included), pending free-pending ones, and set the index in sets of the set holding ' +
+        'most (lowest sid on a tie), -1 when empty',
+    }),
+  },
+  strict,
+);
+
+/** Query of `GET /v1/history` and `GET /v1/leases`. */
+export const OptionalSidQuery = Type.Object({ sid: Type.Optional(Sid) }, strict);
+/** `GET /v1/history` answer. */
+export const HistoryView = Type.Object(
+  {
+    now: Type.Number({ description: 'the time of the answer, epoch milliseconds' }),
+    intervalMs: Type.Integer({ description: 'milliseconds per entry of allocs and frees (1000)' }),
+    allocs: Type.Array(Type.Integer({ minimum: 0 }), {
+      description: 'committed alloc events per second, oldest first; the last is the current second',
+    }),
+    frees: Type.Array(Type.Integer({ minimum: 0 }), { description: 'committed free events per second' }),
+    usageIntervalMs: Type.Integer({ description: 'milliseconds between two usage samples (10000)' }),
+    usage: Type.Array(
+      Type.Object(
+        { sid: Sid, counts: Type.Array(Quota, { description: 'oldest first, the last now' }) },
+        strict,
+      ),
+    ),
+    rates: Type.Array(
+      Type.Object(
+        {
+          sid: Sid,
+          perSecond: Type.Number({ description: 'net allocations per second over the last 60 s' }),
+        },
+        strict,
+      ),
+    ),
+  },
+  strict,
+);
+
+/** One lease in `GET /v1/leases`. */
+export const LeaseSummary = Type.Object(
+  {
+    lease: LeaseName,
+    sid: Type.Union([Sid, Type.Null()], { description: 'the set that created it, null for the admin' }),
+    ttlMs: Type.Integer(),
+    expiresInMs: Type.Integer({ minimum: 0, description: 'milliseconds left unless kept alive' }),
+    refs: Type.Integer({ minimum: 0, description: 'references held in total' }),
+    ids: Type.Integer({ minimum: 0, description: 'distinct IDs referenced' }),
+  },
+  strict,
+);
+/** `GET /v1/leases` answer. */
+export const LeaseList = Type.Object({ leases: Type.Array(LeaseSummary) }, strict);
+/** `GET /v1/ioasids/{id}/refs` answer. */
+export const IdRefsView = Type.Object(
+  {
+    id: Id,
+    refs: Type.Integer({ minimum: 0, description: 'references on the ID (the owner’s until it is freed)' }),
+    leases: Type.Array(
+      Type.Object(
+        {
+          lease: LeaseName,
+          sid: Type.Union([Sid, Type.Null()]),
+          refs: Type.Integer({ minimum: 1 }),
+        },
+        strict,
+      ),
+    ),
+  },
+  strict,
+);
+
+/** Query of `GET /v1/sets/{sid}/events`. */
+export const SetEventsQuery = Type.Object(
+  {
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1000, description: 'events wanted (default 100)' }),
+    ),
+  },
+  strict,
+);
+/** `GET /v1/sets/{sid}/events` answer. */
+export const SetEventList = Type.Object({ events: Type.Array(EventView) }, strict);
+
+/** Query of `GET /v1/sets/{sid}/ioasid-details`. */
+export const IdDetailsQuery = Type.Object(
+  {
+    after: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: MAX_ID,
+        description: 'IDs above this one (default: from the first)',
+      }),
+    ),
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1000, description: 'IDs wanted (default 200)' }),
+    ),
+  },
+  strict,
+);
+/** `GET /v1/sets/{sid}/ioasid-details` answer. */
+export const IdDetailsView = Type.Object(
+  {
+    ids: Type.Array(
+      Type.Object(
+        {
+          id: Id,
+          state: Type.Union([Type.Literal('active'), Type.Literal('free-pending')]),
+          spid: Type.Union([Spid, Type.Null()]),
+          refs: Type.Integer({ minimum: 0 }),
+          data: AnyJson,
+        },
+        strict,
+      ),
+    ),
+    next: Type.Union([Id, Type.Null()], {
+      description: 'the last ID of this page when more follow (pass it as after), else null',
+    }),
+  },
+  strict,
+);
+
+/** `GET /v1/instances` answer. */
+export const InstanceList = Type.Object(
+  {
+    instances: Type.Array(
+      Type.Object(
+        {
+          name: Type.String({ description: 'host:pid' }),
+          startedAt: Type.String({ format: 'date-time' }),
+          lastSeenAt: Type.String({ format: 'date-time', description: 'its last heartbeat' }),
+          seq: Seq,
+        },
+        strict,
+      ),
+    ),
+  },
+  strict,
+);

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { LOCK_CLASS, LOCK_INSTANCE } from './pg-schema.js';
 
 /** Name of the single instance's row in `instances` (several instances will each have their own). */
-const INSTANCE_NAME = 'single';
+export const INSTANCE_NAME = 'single';
 
 /** Who holds a database, as its `instances` row says. */
 export interface InstanceHolder {
@@ -44,8 +44,9 @@ export async function tryLockInstance(client: pg.Client): Promise<InstanceHolder
   ]);
   if (!taken.rows[0].ok) return readHolder(client);
   await client.query(
-    `INSERT INTO instances (name, pid, host, started_at) VALUES ($1, $2, $3, now())
-     ON CONFLICT (name) DO UPDATE SET pid = EXCLUDED.pid, host = EXCLUDED.host, started_at = EXCLUDED.started_at`,
+    `INSERT INTO instances (name, pid, host, started_at, last_seen_at) VALUES ($1, $2, $3, now(), now())
+     ON CONFLICT (name) DO UPDATE SET pid = EXCLUDED.pid, host = EXCLUDED.host, started_at = EXCLUDED.started_at,
+       last_seen_at = EXCLUDED.last_seen_at`,
     [INSTANCE_NAME, process.pid, hostname()],
   );
   return undefined;

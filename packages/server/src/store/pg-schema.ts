@@ -73,6 +73,14 @@ CREATE TABLE instances (
 );
 `,
   },
+  {
+    version: 2,
+    description: 'instance heartbeat: last_seen_at and the sequence number seen',
+    sql: `
+ALTER TABLE instances ADD COLUMN last_seen_at timestamptz NOT NULL DEFAULT now();
+ALTER TABLE instances ADD COLUMN seq bigint NOT NULL DEFAULT 0;
+`,
+  },
 ];
 
 /** The newest schema version this server knows; a database with a higher one is refused. */

@@ -6,6 +6,7 @@ import { writeBatch } from './pg-batch.js';
 import { CommittedState } from './pg-committed-state.js';
 import { connect, type PgTimeouts, redactDatabaseUrl } from './pg-connect.js';
 import { connectionSurvives, describePgFailure } from './pg-failure.js';
+import { HEARTBEAT_MS, Heartbeat, readInstances, writeHeartbeat } from './pg-heartbeat.js';
 import { decodeIdRecords, LOAD_IDS_SQL } from './pg-id-codec.js';
 import {
   DatabaseInUseError,
@@ -21,6 +22,7 @@ import type {
   CommitReceipt,
   DataRow,
   EventRecord,
+  InstanceRecord,
   LeaseRefRow,
   LeaseRow,
   MetaRow,
@@ -51,6 +53,8 @@ export interface PgStoreOptions {
    * process no longer owns the database and cannot go on (the server stops, exit 70).
    */
   readonly onLockTaken?: (error: DatabaseInUseError) => void;
+  /** Milliseconds between two heartbeats on the instance's row (default 2,000; see pg-heartbeat.ts). */
+  readonly heartbeatMs?: number;
 }
 
 /** Retention recorded when the first opener gives none (the engine's default too). */
@@ -101,6 +105,8 @@ export class PgStore implements Store {
   #trouble: (() => void) | null = null;
   /** Serialises event reads with commits on the writer connection (a read never sees half a batch). */
   #tail: Promise<unknown> = Promise.resolve();
+  /** Writes the instance's heartbeat on the lock connection; a failure is told as trouble (Store.watch). */
+  readonly #heartbeat: Heartbeat;
 
   private constructor(
     options: PgStoreOptions,
@@ -118,6 +124,11 @@ export class PgStore implements Store {
     this.#settings = settings;
     this.#adoptWriter(writer);
     this.#adoptLock(lock);
+    this.#heartbeat = new Heartbeat(
+      () => this.#beat(),
+      () => this.#trouble?.(),
+      options.heartbeatMs ?? HEARTBEAT_MS,
+    );
   }
 
   /**
@@ -359,15 +370,43 @@ export class PgStore implements Store {
     });
   }
 
+  /**
+   * The instances whose heartbeat is at most 15 s old by the database's clock (see Store.instances):
+   * with one instance per database for now, this process while its heartbeat runs.
+   * @throws the connection's error while the database does not answer
+   */
+  async instances(): Promise<InstanceRecord[]> {
+    return this.#serial(async () => {
+      const w = await this.#writerConnection();
+      try {
+        return await readInstances(w);
+      } catch (error) {
+        this.#dropWriter(w, error);
+        throw error;
+      }
+    });
+  }
+
   /** Releases the instance lock and closes both connections. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#heartbeat.stop();
     await this.#tail.catch(() => {});
     await this.#writer?.end().catch(() => {});
     const lock = this.#lock;
     if (lock !== null && this.#lockLost === null) await unlockInstance(lock).catch(() => {});
     await lock?.end().catch(() => {});
+  }
+
+  /**
+   * One heartbeat: `now()` and the last committed sequence number on this instance's row, on the lock
+   * connection (nothing while the lock is lost: taking it again writes the row).
+   */
+  async #beat(): Promise<void> {
+    const lock = this.#lock;
+    if (this.#closed || lock === null || this.#lockLost !== null) return;
+    await writeHeartbeat(lock, this.#nextSeq - 1);
   }
 
   /** Runs `task` after every earlier one on the writer connection. */

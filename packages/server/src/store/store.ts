@@ -128,6 +128,17 @@ export interface StoreSnapshot {
   readonly oldestSeq: number;
 }
 
+/** One server instance serving the store's namespace, as the store records it (GET /v1/instances). */
+export interface InstanceRecord {
+  readonly host: string;
+  readonly pid: number;
+  readonly startedAt: Date;
+  /** Its last heartbeat. */
+  readonly lastSeenAt: Date;
+  /** The last event sequence number it had committed or seen at that heartbeat. */
+  readonly seq: number;
+}
+
 /** How the store's upkeep is going, for metrics. */
 export interface StoreHealth {
   /** Size of the write-ahead log file (or journal) in bytes; 0 when there is none. */
@@ -181,4 +192,10 @@ export interface Store {
   close(): Promise<void>;
   /** Upkeep figures for /metrics (optional: a store without upkeep need not have it). */
   health?(): StoreHealth;
+  /**
+   * Optional: the live instances serving this namespace, as recorded in a store several servers can
+   * share (PostgreSQL: those whose heartbeat is recent). A store without it is served by this process
+   * alone.
+   */
+  instances?(): Promise<InstanceRecord[]>;
 }

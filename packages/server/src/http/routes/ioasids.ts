@@ -9,7 +9,9 @@ import {
   DataBody,
   ErrorBody,
   IdParams,
+  IdRefsView,
   IdView,
+  NoQuery,
   NotifyBody,
   NotifyResult,
   RefBody,
@@ -132,6 +134,22 @@ export function ioasidRoutes(app: App, engine: Engine): void {
       durably(engine, () => ({
         result: engine.notify(request.principal!, request.params.id, request.body.type),
       })),
+  );
+
+  app.get(
+    '/v1/ioasids/:id/refs',
+    {
+      schema: {
+        tags,
+        summary: 'The references on the ID and the leases holding them',
+        security: BEARER,
+        params: IdParams,
+        querystring: NoQuery,
+        response: { 200: IdRefsView, ...errors },
+      },
+      config: { op: 'ref.list', auth: 'any' },
+    },
+    (request) => durably(engine, () => engine.inspection.idRefs(request.principal!, request.params.id)),
   );
 
   app.post(

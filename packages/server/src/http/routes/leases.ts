@@ -1,16 +1,33 @@
-// Routes of leases: create, keep alive, delete (dropping every reference the lease holds).
+// Routes of leases: list, create, keep alive, delete (dropping every reference the lease holds).
 
 import { Type } from 'typebox';
 import type { Engine } from '../../engine/engine.js';
 import { type App, BEARER } from '../app-types.js';
 import { durably, noContent } from '../durably.js';
-import { ErrorBody, LeaseBody, LeaseParams, LeaseView } from '../schemas.js';
+import { ErrorBody, LeaseBody, LeaseList, LeaseParams, LeaseView, OptionalSidQuery } from '../schemas.js';
 
 const errors = { '4xx': ErrorBody, '5xx': ErrorBody };
 const tags = ['leases'];
 
 /** Registers the /v1/leases routes. */
 export function leaseRoutes(app: App, engine: Engine): void {
+  app.get(
+    '/v1/leases',
+    {
+      schema: {
+        tags,
+        summary:
+          'The live leases with what they hold, ascending (a set secret sees those it created; ?sid= for the admin)',
+        security: BEARER,
+        querystring: OptionalSidQuery,
+        response: { 200: LeaseList, ...errors },
+      },
+      config: { op: 'lease.list', auth: 'any' },
+    },
+    (request) =>
+      durably(engine, () => ({ leases: engine.inspection.leases(request.principal!, request.query.sid) })),
+  );
+
   app.post(
     '/v1/leases',
     {
