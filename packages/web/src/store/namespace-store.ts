@@ -160,7 +160,7 @@ export class NamespaceStore {
 
   async #loadRates(): Promise<void> {
     try {
-      const history = await this.#session.extra.history();
+      const history = await this.#session.client.history();
       this.model.seedRates(history.rates);
     } catch {
       // an older server without GET /v1/history: rates come from live events only

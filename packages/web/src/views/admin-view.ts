@@ -1,8 +1,8 @@
 // <ioasid-admin-view>: the admin's page: install capacity (when none), create a set or the system set,
 // and the server instances with their lag behind the newest event.
 
+import type { InstanceView } from '@ioasid/client';
 import { html, nothing } from 'lit';
-import type { InstanceInfo } from '../api/pending-api.js';
 import { errorText, num } from '../format.js';
 import './actions.js';
 import { StoreView } from './store-view.js';
@@ -17,7 +17,7 @@ export class AdminView extends StoreView {
     instances: { state: true },
     instancesError: { state: true },
   };
-  declare instances: InstanceInfo[] | null;
+  declare instances: InstanceView[] | null;
   declare instancesError: string | null;
   static override styles = [shared];
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -42,7 +42,7 @@ export class AdminView extends StoreView {
 
   async #poll(): Promise<void> {
     try {
-      this.instances = await this.session.extra.instances();
+      this.instances = await this.session.client.instances();
       this.instancesError = null;
     } catch (error) {
       this.instancesError = errorText(error);

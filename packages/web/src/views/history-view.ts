@@ -1,8 +1,8 @@
 // <ioasid-history-view>: allocations and frees per second over the last hour, and one set's usage, as
 // charts from GET /v1/history (kept in the server's memory since it started), refreshed every 10 s.
 
+import type { HistoryView as HistoryAnswer } from '@ioasid/client';
 import { html, nothing } from 'lit';
-import type { HistoryAnswer } from '../api/pending-api.js';
 import { errorText, num, setName } from '../format.js';
 import { colorOf } from './colours.js';
 import { historyChart, type Series } from './panels.js';
@@ -58,10 +58,10 @@ export class HistoryView extends StoreView {
 
   async #load(): Promise<void> {
     try {
-      const { extra } = this.session;
+      const { client } = this.session;
       const [all, one] = await Promise.all([
-        extra.history(),
-        this.sid === null ? Promise.resolve(null) : extra.history(this.sid),
+        client.history(),
+        this.sid === null ? Promise.resolve(null) : client.history(this.sid),
       ]);
       this.all = all;
       this.one = one;

@@ -4,9 +4,8 @@
 //   set secret the ID with spid N in its set (an admin writes S:P, since a spid is only unique in a set);
 // - other text: the sets whose owner is or contains it (exact match first).
 
-import { type IdView, IoasidHttpError } from '@ioasid/client';
+import { type IdRefs, type IdView, IoasidHttpError } from '@ioasid/client';
 import { html, nothing, type TemplateResult } from 'lit';
-import type { IdRefs } from '../api/pending-api.js';
 import { errorText, num, setName } from '../format.js';
 import type { SetRow } from '../store/model.js';
 import './actions.js';
@@ -64,7 +63,7 @@ export class Lookup extends StoreView {
       let refs: IdRefs | null = null;
       let refsError: string | null = null;
       try {
-        refs = await this.session.extra.idRefs(id);
+        refs = await this.session.client.idRefs(id);
       } catch (error) {
         refsError = errorText(error);
       }

@@ -1,8 +1,8 @@
 // <ioasid-overview>: the namespace at a glance: capacity, what is reserved and allocated, the sets, the
 // allocation rate now, the capacity map, and the fullest sets. Empty states say what to do next.
 
+import type { MapView } from '@ioasid/client';
 import { css, html, nothing } from 'lit';
-import type { MapAnswer } from '../api/pending-api.js';
 import { errorText, num, pct, rate, setName } from '../format.js';
 import type { Change } from '../store/namespace-store.js';
 import './actions.js';
@@ -22,7 +22,7 @@ export class Overview extends StoreView {
     mapError: { state: true },
     selected: { state: true },
   };
-  declare map: MapAnswer | null;
+  declare map: MapView | null;
   declare mapError: string | null;
   declare selected: { first: number; last: number } | null;
 
@@ -102,7 +102,7 @@ export class Overview extends StoreView {
     if (this.#loading) return;
     this.#loading = true;
     try {
-      this.map = await this.session.extra.map({ buckets: MAP_BUCKETS });
+      this.map = await this.session.client.map({ buckets: MAP_BUCKETS });
       this.mapError = null;
     } catch (error) {
       this.mapError = errorText(error);
@@ -112,7 +112,7 @@ export class Overview extends StoreView {
   }
 
   readonly #loadRange = (first: number, last: number, buckets: number) =>
-    this.session.extra.map({ first, last, buckets });
+    this.session.client.map({ first, last, buckets });
 
   override render() {
     const store = this.store;

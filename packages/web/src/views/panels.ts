@@ -1,9 +1,8 @@
 // Where the views meet the data-in components (capacity map, event log, history chart, in
 // src/components/): the views call only the functions of this file.
 
-import type { EventView } from '@ioasid/client';
+import type { EventView, MapView } from '@ioasid/client';
 import { html, type TemplateResult } from 'lit';
-import type { MapAnswer } from '../api/pending-api.js';
 import '../components/capacity-map.js';
 import '../components/event-log.js';
 import '../components/history-chart.js';
@@ -16,8 +15,8 @@ export interface Series {
 
 /** The capacity map of `data`; `loadRange` answers zooms; `select` is told of a selected range. */
 export function capacityMap(
-  data: MapAnswer | null,
-  loadRange: (first: number, last: number, buckets: number) => Promise<MapAnswer>,
+  data: MapView | null,
+  loadRange: (first: number, last: number, buckets: number) => Promise<MapView>,
   colorOf: (sid: number) => string,
   select: (first: number, last: number) => void,
 ): TemplateResult {

@@ -2,9 +2,8 @@
 // references and state (paged), the leases it created, and its own event history (live). Admin actions:
 // adjust the quota, free the set (with or without destroying it), free an ID.
 
-import type { EventView, SetView } from '@ioasid/client';
+import type { EventView, IdDetail, LeaseSummary, SetView } from '@ioasid/client';
 import { css, html, nothing } from 'lit';
-import type { IdDetail, LeaseInfo } from '../api/pending-api.js';
 import { duration, errorText, num, pct, rate, setName } from '../format.js';
 import type { Change } from '../store/namespace-store.js';
 import './actions.js';
@@ -39,7 +38,7 @@ export class SetPage extends StoreView {
   declare ids: IdDetail[] | null;
   declare next: number | null;
   declare idsError: string | null;
-  declare leases: LeaseInfo[] | null;
+  declare leases: LeaseSummary[] | null;
   declare leasesError: string | null;
   declare events: EventView[] | null;
   declare eventsError: string | null;
@@ -104,7 +103,7 @@ export class SetPage extends StoreView {
   }
 
   async #load(): Promise<void> {
-    const { client, extra } = this.session;
+    const { client } = this.session;
     const sid = this.sid;
     this.error = null;
     this.#newEvents = 0;
@@ -116,7 +115,7 @@ export class SetPage extends StoreView {
       return;
     }
     void this.#loadIds(-1);
-    extra.listLeases(this.isAdmin ? sid : undefined).then(
+    client.listLeases(this.isAdmin ? sid : undefined).then(
       (leases) => {
         this.leases = leases;
         this.leasesError = null;
@@ -125,7 +124,7 @@ export class SetPage extends StoreView {
         this.leasesError = errorText(error);
       },
     );
-    extra.setEvents(sid, 100).then(
+    client.setEvents(sid, 100).then(
       (events) => {
         this.events = events.slice().reverse();
         this.eventsError = null;
@@ -134,7 +133,7 @@ export class SetPage extends StoreView {
         this.eventsError = errorText(error);
       },
     );
-    extra.history(sid).then(
+    client.history(sid).then(
       (h) => {
         const counts = h.usage.find((u) => u.sid === sid)?.counts ?? [];
         const t = counts.map((_, i) => (h.now - (counts.length - 1 - i) * h.usageIntervalMs) / 1000);
@@ -148,7 +147,7 @@ export class SetPage extends StoreView {
 
   async #loadIds(after: number): Promise<void> {
     try {
-      const page = await this.session.extra.idDetails(this.sid, { after, limit: PAGE });
+      const page = await this.session.client.idDetails(this.sid, { after, limit: PAGE });
       this.ids = after === -1 ? page.ids : [...(this.ids ?? []), ...page.ids];
       this.next = page.next;
       this.idsError = null;
