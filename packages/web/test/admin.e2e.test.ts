@@ -74,6 +74,14 @@ describe('admin actions', () => {
     await page.close();
   });
 
+  it('lists the server instances with their lag', async () => {
+    const page = await adminPage('#/admin');
+    const table = page.getByRole('table', { name: 'Server instances' });
+    await eventually(() => table.getByRole('row').count()).toBe(2);
+    expect(await table.getByRole('row').nth(1).textContent()).toContain('none');
+    await page.close();
+  });
+
   it('creates the system set, and refuses a second one in the API words', async () => {
     const page = await adminPage('#/admin');
     const form = page.locator('ioasid-create-system-set');

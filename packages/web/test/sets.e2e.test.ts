@@ -22,6 +22,7 @@ interface Styled {
 let dash: DashboardServer;
 let chrome: TestBrowser;
 const sids: Record<string, number> = {};
+const secrets: Record<string, string> = {};
 
 beforeAll(async () => {
   mkdirSync('/tmp/shots', { recursive: true });
@@ -33,8 +34,9 @@ beforeAll(async () => {
     ['vm-red', 20, 19],
     ['vm-empty', 5, 0],
   ] as const) {
-    const set = await dash.api<{ sid: number }>('POST', '/v1/sets', { owner, quota });
+    const set = await dash.api<{ sid: number; secret: string }>('POST', '/v1/sets', { owner, quota });
     sids[owner] = set.body.sid;
+    secrets[owner] = set.body.secret;
     if (count > 0)
       await dash.api('POST', `/v1/sets/${set.body.sid}/ioasids`, { min: 1, max: 1_000_000, count });
   }
@@ -127,12 +129,43 @@ describe('set page', () => {
     const sid = sids['vm-amber'];
     const ids = await dash.api<{ ids: number[] }>('GET', `/v1/sets/${sid}/ioasids`);
     await dash.api('PUT', `/v1/ioasids/${ids.body.ids[0]}/spid`, { spid: 4242 });
+    // a lease of the set's own secret holds a reference on its first ID
+    const lease = await dash.api<{ lease: string }>(
+      'POST',
+      '/v1/leases',
+      { ttlMs: 600_000 },
+      secrets['vm-amber'],
+    );
+    await dash.api(
+      'POST',
+      `/v1/ioasids/${ids.body.ids[0]}/refs`,
+      { lease: lease.body.lease },
+      secrets['vm-amber'],
+    );
     const page = await adminPage(`#/sets/${sid}`);
     await page.getByRole('heading', { name: `vm-amber (set ${sid})` }).waitFor();
     expect(await bar(page, 'vm-amber', sid).getAttribute('aria-valuenow')).toBe('8');
+    const idRow = page
+      .getByRole('table', { name: `IDs of set ${sid}` })
+      .getByRole('row')
+      .filter({ has: page.getByRole('link', { name: String(ids.body.ids[0]), exact: true }) });
+    await eventually(async () => (await idRow.textContent())?.replace(/\s+/g, ' ')).toMatch(/active 4,242 2/);
+    const leases = page.getByRole('table', { name: `Leases of set ${sid}` });
+    await eventually(async () => (await leases.textContent()) ?? '').toContain(lease.body.lease);
+    const events = page.getByRole('table', { name: `Events of set ${sid}` });
+    await eventually(async () => (await events.textContent()) ?? '').toContain('bind');
     await page.screenshot({ path: '/tmp/shots/set-page.png', fullPage: true });
     await dash.api('POST', `/v1/sets/${sid}/ioasids`, { min: 1, max: 1_000_000 });
     await eventually(() => bar(page, 'vm-amber', sid).getAttribute('aria-valuenow')).toBe('9');
+    await eventually(async () => (await events.getByRole('row').nth(1).textContent()) ?? '').toContain(
+      'alloc',
+    );
+    // the lookup of the ID names the lease holding it
+    const box = page.getByRole('searchbox');
+    await box.fill(String(ids.body.ids[0]));
+    await box.press('Enter');
+    const card = page.getByRole('region', { name: `ID ${ids.body.ids[0]}` });
+    await eventually(async () => (await card.textContent()) ?? '').toContain(lease.body.lease);
     expect(appErrors(chrome.errors)).toEqual([]);
     await page.close();
   });

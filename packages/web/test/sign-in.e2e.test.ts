@@ -60,6 +60,8 @@ describe('sign-in', () => {
     expect(await stat('Sets').textContent()).toBe('2');
     await eventually(() => page.getByRole('status').first().textContent()).toContain('live');
     expect(await page.getByText('Signed in as admin').count()).toBe(1);
+    const map = page.getByRole('img', { name: /^IDs 0 to 1,048,575: 10 allocated/ });
+    await eventually(() => map.count()).toBe(1);
     await page.screenshot({ path: '/tmp/shots/overview-admin.png', fullPage: true });
     await page.close();
   });

@@ -49,5 +49,8 @@ export function logAppend(root: ParentNode | null, events: readonly EventView[])
 
 /** A history chart of `series`. */
 export function historyChart(series: Series, label: string): TemplateResult {
+  if (series.t.length < 2) {
+    return html`<p>${label}: not enough history yet. The server keeps it in memory from its start on.</p>`;
+  }
   return html`<ioasid-history-chart .series=${series} .label=${label}></ioasid-history-chart>`;
 }

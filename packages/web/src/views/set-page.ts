@@ -147,7 +147,10 @@ export class SetPage extends StoreView {
 
   async #loadIds(after: number): Promise<void> {
     try {
-      const page = await this.session.client.idDetails(this.sid, { after, limit: PAGE });
+      const page = await this.session.client.idDetails(
+        this.sid,
+        after === -1 ? { limit: PAGE } : { after, limit: PAGE },
+      );
       this.ids = after === -1 ? page.ids : [...(this.ids ?? []), ...page.ids];
       this.next = page.next;
       this.idsError = null;
@@ -205,8 +208,8 @@ export class SetPage extends StoreView {
     return html`<section class="panel" aria-labelledby="ids">
       <h3 id="ids">IDs</h3>
       <p class="hint">
-        Each ID with its guest ID (spid), the references leases hold on it, and its state: "free-pending" IDs
-        were freed but are still referenced.
+        Each ID with its guest ID (spid), its references (the allocation's own one, plus those leases hold)
+        and its state: "free-pending" IDs were freed but are still referenced.
       </p>
       ${this.idsError !== null ? html`<div class="alert" role="alert">The IDs could not be loaded: ${this.idsError}</div>` : nothing}
       ${
