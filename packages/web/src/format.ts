@@ -35,8 +35,10 @@ export function duration(seconds: number): string {
   let rest = s;
   for (const [unit, size] of units) {
     if (parts.length === 0 && rest < size) continue;
-    parts.push(`${integer.format(Math.floor(rest / size))} ${unit}`);
+    const amount = Math.floor(rest / size);
     rest %= size;
+    if (parts.length > 0 && amount === 0) break;
+    parts.push(`${integer.format(amount)} ${unit}`);
     if (parts.length === 2) break;
   }
   return parts.join(' ');
