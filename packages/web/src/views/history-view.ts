@@ -101,7 +101,7 @@ export class HistoryView extends StoreView {
       ${this.error !== null ? html`<div class="alert" role="alert">The history could not be loaded: ${this.error}</div>` : nothing}
       <section class="panel" aria-labelledby="rates">
         <h3 id="rates">Allocations and frees per second</h3>
-        ${rateSeries === null ? html`<p class="hint">Loading...</p>` : historyChart(rateSeries, 'Allocations and frees per second, last hour')}
+        ${rateSeries === null ? html`<p class="hint">Loading...</p>` : historyChart(rateSeries, 'The last hour, one point per second')}
       </section>
       <section class="panel" aria-labelledby="usage">
         <h3 id="usage">Usage of one set</h3>
@@ -125,7 +125,7 @@ export class HistoryView extends StoreView {
             ? this.sid === null
               ? html`<p class="hint">Choose a set to see how many IDs it held, sampled every 10 s.</p>`
               : html`<p class="hint">Loading...</p>`
-            : historyChart(usageSeries, `IDs held by set ${num(this.sid as number)}, sampled every 10 s`)
+            : historyChart(usageSeries, `IDs held by set ${num(this.sid as number)}, one point every 10 s`)
         }
       </section>`;
   }

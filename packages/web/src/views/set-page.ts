@@ -199,7 +199,7 @@ export class SetPage extends StoreView {
       </div>
       <section class="panel" aria-labelledby="usage">
         <h3 id="usage">Usage over the last hour</h3>
-        ${this.usage === null ? html`<p class="hint">Loading...</p>` : historyChart(this.usage, `IDs held by set ${row.sid}, sampled every 10 s`)}
+        ${this.usage === null ? html`<p class="hint">Loading...</p>` : historyChart(this.usage, `IDs held, one point every 10 s`)}
       </section>
       ${this.#idsSection()} ${this.#leasesSection()} ${this.#eventsSection()}`;
   }
