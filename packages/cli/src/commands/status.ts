@@ -1,7 +1,8 @@
 // `ioasid status`: the namespace at a glance: whether the server's store takes writes, capacity, what no
-// set has reserved, and every set the credential may see (a set secret sees its own) with a usage bar.
+// set has reserved, and every set the credential may see (a set secret sees its own) with a usage bar, and (admin) the
+// server instances.
 
-import { type InstanceView, type IoasidClient, IoasidError, type Readiness } from '@ioasid/client';
+import type { InstanceView, IoasidClient, Readiness } from '@ioasid/client';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { type ClientOptions, connect, withClientOptions } from '../client-options.js';
