@@ -1,6 +1,6 @@
 // `ioasid status`: the namespace at a glance: whether the server's store takes writes, capacity, what no
-// set has reserved, and every set the credential may see (a set secret sees its own) with a usage bar, and (admin) the
-// server instances.
+// set has reserved, the server instances (admin), and every set the credential may see (a set secret
+// sees its own) with a usage bar.
 
 import type { InstanceView, IoasidClient, Readiness } from '@ioasid/client';
 import type { Command } from 'commander';
