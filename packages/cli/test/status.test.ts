@@ -48,6 +48,9 @@ describe('ioasid status', () => {
     expect(text).toMatch(/^store: writable$/m);
     expect(text).toMatch(/capacity:\s+4096/);
     expect(text).toMatch(/available:\s+4090 /);
+    // One instance on SQLite: this server, at the namespace's sequence number, nobody ahead of it.
+    expect(text).toMatch(/^instances: 1$/m);
+    expect(text).toMatch(/^ {2}\S+:\d+ {2}seq 4 {2}seen \d+ s ago, up since \d{4}-\d\d-\d\dT/m);
     expect(text).toMatch(/^\s*SID\s+OWNER\s+QUOTA\s+COUNT\s+DYING\s+USAGE$/m);
     expect(text).toMatch(/^\s*\d+\s+half\s+4\s+2\s+no\s+\[█{10}░{10}\]\s+50%$/m);
     expect(text).toMatch(/^\s*\d+\s+full\s+2\s+2\s+no\s+\[█{20}\]\s+100%$/m);
@@ -59,6 +62,14 @@ describe('ioasid status', () => {
       store: { ready: true, reason: null, cause: null, since: null },
       capacity: 4096,
       available: 4090,
+      instances: [
+        {
+          name: expect.stringMatching(/:\d+$/),
+          startedAt: expect.any(String),
+          lastSeenAt: expect.any(String),
+          seq: 4,
+        },
+      ],
       sets: expect.arrayContaining([
         { sid: half.sid, owner: 'half', quota: 4, count: 2, dying: false },
         { sid: full.sid, owner: 'full', quota: 2, count: 2, dying: false },
@@ -71,11 +82,13 @@ describe('ioasid status', () => {
       await server.api<{ sid: number; secret: string }>('POST', '/v1/sets', { owner: 'own', quota: 3 })
     ).body;
     const env = { IOASID_URL: server.url, IOASID_TOKEN: own.secret };
-    const json = await okJson<{ sets: unknown[] }>(['status'], { env });
+    const json = await okJson<{ sets: unknown[]; instances: unknown }>(['status'], { env });
     expect(json.sets).toEqual([{ sid: own.sid, owner: 'own', quota: 3, count: 0, dying: false }]);
+    expect(json.instances).toBeNull();
     const text = await ok(['status'], { env });
     expect(text).toMatch(/\bown\b/);
     expect(text).not.toMatch(/\bhalf\b/);
+    expect(text).not.toMatch(/^instances:/m);
   });
 });
 
@@ -152,6 +165,7 @@ describe.concurrent('connection options', () => {
         store: { ready: true, reason: null, cause: null, since: null },
         capacity: 77,
         available: 77,
+        instances: [expect.objectContaining({ seq: 0 })],
         sets: [],
       });
       expect(

@@ -90,23 +90,7 @@ async function serve(raw: ServeOptions, context: ServeContext): Promise<void> {
     },
   });
   const admin = server.admin;
-  context.out(
-    admin.path === null
-      ? 'admin token: from IOASID_ADMIN_TOKEN'
-      : `admin token: ${admin.path}${admin.created ? ' (created, mode 0600)' : ''}`,
-  );
-  if (options.databaseUrl !== null)
-    context.out(`store: PostgreSQL ${redactDatabaseUrl(options.databaseUrl)}`);
-  if (options.dashboard) context.out(`dashboard: ${server.url}/`);
-  context.out(`API: ${server.url}/v1  docs: ${server.url}/docs  metrics: ${server.url}/metrics`);
-  context.out(pc.green(`listening on ${server.url}`));
-  logger.info(
-    options.databaseUrl === null
-      ? { url: server.url, dataDir: options.dataDir }
-      : { url: server.url, database: redactDatabaseUrl(options.databaseUrl) },
-    'listening',
-  );
-
+  // Stop gracefully from here on: handlers are in place before "listening on" tells anyone to send one.
   const stop = (signal: string) => {
     if (exiting) {
       context.err(`${signal} again: exiting without waiting`);
@@ -129,4 +113,20 @@ async function serve(raw: ServeOptions, context: ServeContext): Promise<void> {
   };
   context.onSignal('SIGTERM', () => stop('SIGTERM'));
   context.onSignal('SIGINT', () => stop('SIGINT'));
+  context.out(
+    admin.path === null
+      ? 'admin token: from IOASID_ADMIN_TOKEN'
+      : `admin token: ${admin.path}${admin.created ? ' (created, mode 0600)' : ''}`,
+  );
+  if (options.databaseUrl !== null)
+    context.out(`store: PostgreSQL ${redactDatabaseUrl(options.databaseUrl)}`);
+  if (options.dashboard) context.out(`dashboard: ${server.url}/`);
+  context.out(`API: ${server.url}/v1  docs: ${server.url}/docs  metrics: ${server.url}/metrics`);
+  context.out(pc.green(`listening on ${server.url}`));
+  logger.info(
+    options.databaseUrl === null
+      ? { url: server.url, dataDir: options.dataDir }
+      : { url: server.url, database: redactDatabaseUrl(options.databaseUrl) },
+    'listening',
+  );
 }
