@@ -80,6 +80,16 @@ describe('sign-in', () => {
     expect(await table.textContent()).not.toContain('vm-a');
     expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
     await page.screenshot({ path: '/tmp/shots/sets-set-secret.png', fullPage: true });
+    // its set's page: the IDs, leases and events its secret may read, and no admin action
+    await dash.api('POST', `/v1/sets/${created.body.sid}/ioasids`, { min: 1, max: 1000, count: 2 });
+    await table.getByRole('link', { name: 'vm-secret' }).click();
+    await page.getByRole('heading', { name: `vm-secret (set ${created.body.sid})` }).waitFor();
+    const ids = page.getByRole('table', { name: `IDs of set ${created.body.sid}` });
+    await eventually(() => ids.getByRole('row').count()).toBe(3);
+    await page.getByText('No leases.').waitFor();
+    expect(await page.getByRole('button', { name: 'Adjust quota' }).count()).toBe(0);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.screenshot({ path: '/tmp/shots/set-page-secret.png', fullPage: true });
     await page.close();
   });
 
