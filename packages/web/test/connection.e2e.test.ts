@@ -33,7 +33,7 @@ describe('connection state', () => {
     await page.getByLabel('Admin token or set secret').fill(ADMIN_TOKEN);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.goto(`${dash.url}/#/sets`);
-    const state = page.locator('ioasid-status-bar').getByRole('status');
+    const state = page.locator('ioasid-status-bar .conn');
     await eventually(() => state.textContent()).toContain('live');
     await dash.close();
     await eventually(() => state.textContent()).toMatch(/reconnecting|stale for \d+ s/);

@@ -83,6 +83,32 @@ export class SetPage extends StoreView {
     this.usage = null;
   }
 
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // the usage chart follows GET /v1/history (a sample every 10 s)
+    this.#timer = setInterval(() => void this.#loadUsage(), 10_000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.#timer);
+  }
+
+  async #loadUsage(): Promise<void> {
+    const sid = this.sid;
+    try {
+      const h = await this.session.client.history(sid);
+      if (sid !== this.sid) return;
+      const counts = h.usage.find((u) => u.sid === sid)?.counts ?? [];
+      const t = counts.map((_, i) => (h.now - (counts.length - 1 - i) * h.usageIntervalMs) / 1000);
+      this.usage = { t, lines: [{ label: 'IDs held', values: counts, colour: colorOf(sid) }] };
+    } catch {
+      this.usage ??= { t: [], lines: [] };
+    }
+  }
+
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has('sid')) void this.#load();
   }
@@ -133,16 +159,7 @@ export class SetPage extends StoreView {
         this.eventsError = errorText(error);
       },
     );
-    client.history(sid).then(
-      (h) => {
-        const counts = h.usage.find((u) => u.sid === sid)?.counts ?? [];
-        const t = counts.map((_, i) => (h.now - (counts.length - 1 - i) * h.usageIntervalMs) / 1000);
-        this.usage = { t, lines: [{ label: 'IDs held', values: counts, colour: colorOf(sid) }] };
-      },
-      () => {
-        this.usage = { t: [], lines: [] };
-      },
-    );
+    void this.#loadUsage();
   }
 
   async #loadIds(after: number): Promise<void> {

@@ -7,6 +7,12 @@ import { shared } from './styles.js';
 
 const SHAPE = { live: '●', connecting: '○', lost: '◌', stopped: '■' } as const;
 
+/** "stale for 12 s, reconnecting" -> ["stale", " for 12 s, reconnecting"]. */
+function splitState(text: string): [string, string] {
+  const space = text.indexOf(' ');
+  return space === -1 ? [text, ''] : [text.slice(0, space), text.slice(space)];
+}
+
 /** The status bar. */
 export class StatusBar extends StoreView {
   static override styles = [
@@ -59,10 +65,13 @@ export class StatusBar extends StoreView {
     const store = this.store;
     const c = store.connection;
     const ready = store.readiness;
+    // the status region says the state in one word (announced when it changes); the ageing seconds
+    // beside it are shown but not announced every second
+    const [word, detail] = splitState(store.connectionText());
     return html`<div class="bar-row">
-        <span class="conn" data-kind=${c.kind} role="status" title=${c.kind === 'lost' ? c.reason : ''}>
-          <span class="dot" aria-hidden="true">${SHAPE[c.kind]}</span> Live events:
-          <strong>${store.connectionText()}</strong>
+        <span class="conn" data-kind=${c.kind} title=${c.kind === 'lost' ? c.reason : ''}>
+          <span class="dot" aria-hidden="true">${SHAPE[c.kind]}</span>
+          <span role="status">Live events: <strong>${word}</strong></span><span aria-hidden="true">${detail}</span>
         </span>
         <form role="search" @submit=${this.#lookup}>
           <label class="visually-hidden" for="lookup">Look up an ID, a set, an owner or set:spid</label>
