@@ -143,7 +143,7 @@ describe('admin actions', () => {
     expect((await dash.api<{ count: number }>('GET', `/v1/sets/${sid}`)).body.count).toBe(2);
     await page.getByRole('button', { name: 'Free set...' }).click();
     await dialog.getByLabel(/Destroy the set too/).check();
-    await dialog.getByRole('button', { name: 'Free the IDs' }).click();
+    await dialog.getByRole('button', { name: 'Free the IDs and destroy the set' }).click();
     await page.getByRole('heading', { name: 'Sets', exact: true }).waitFor();
     expect((await dash.api('GET', `/v1/sets/${sid}`)).status).toBe(404);
     expect(appErrors(chrome.errors)).toEqual([]);

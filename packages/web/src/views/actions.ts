@@ -195,8 +195,9 @@ customElements.define('ioasid-adjust-quota', AdjustQuota);
 
 /** <ioasid-free-set .set>: DELETE /v1/sets/{sid}[?destroy=true], confirmed in a modal <dialog>. */
 export class FreeSet extends Action {
-  static override properties = { ...Action.properties, set: { attribute: false } };
+  static override properties = { ...Action.properties, set: { attribute: false }, destroy: { state: true } };
   declare set: { sid: number; owner: string | null; count: number };
+  declare destroy: boolean;
   static override styles = [
     shared,
     css`
@@ -233,6 +234,10 @@ export class FreeSet extends Action {
   #open() {
     this.error = null;
     this.done = null;
+    this.destroy = false;
+    for (const radio of this.renderRoot.querySelectorAll<HTMLInputElement>('input[name=what]')) {
+      radio.checked = radio.value === 'keep';
+    }
     (this.renderRoot.querySelector('dialog') as HTMLDialogElement).showModal();
   }
   #close() {
@@ -257,7 +262,12 @@ export class FreeSet extends Action {
     return html`<button class="danger" @click=${this.#open}>Free set...</button>
       ${this.done !== null ? html`<p role="status">${this.done}</p>` : nothing}
       <dialog aria-labelledby="free-title">
-        <form @submit=${this.#confirm}>
+        <form
+          @submit=${this.#confirm}
+          @change=${(e: Event) => {
+            this.destroy = (e.target as HTMLInputElement).value === 'destroy';
+          }}
+        >
           <h2 id="free-title">Free ${name}?</h2>
           <p>All ${num(this.set.count)} IDs of the set are freed (IDs still referenced by a lease stay free-pending until released). This cannot be undone.</p>
           <fieldset>
@@ -268,7 +278,9 @@ export class FreeSet extends Action {
           ${this.error !== null ? html`<div class="alert" role="alert">Refused: ${this.error}</div>` : nothing}
           <div class="buttons">
             <button type="button" @click=${this.#close}>Cancel</button>
-            <button class="danger" type="submit" ?disabled=${this.busy}>Free the IDs</button>
+            <button class="danger" type="submit" ?disabled=${this.busy}>
+              ${this.destroy ? 'Free the IDs and destroy the set' : 'Free the IDs'}
+            </button>
           </div>
         </form>
       </dialog>`;
