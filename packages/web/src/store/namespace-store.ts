@@ -77,12 +77,9 @@ export class NamespaceStore {
     let after: number | null = null;
     try {
       await this.reload();
-      // follow from the snapshot's own position (its ioasid-seq): no event is missed or counted twice
-      // between the load and the stream; a server that does not say it gives its latest number instead
-      after =
-        this.#snapshots.lastSeq > 0
-          ? this.#snapshots.lastSeq
-          : await this.#session.client.committedSeq({ signal: this.#stop.signal });
+      // follow from the snapshot's own position (its ioasid-seq, 0 before the first event): no event is
+      // missed or counted twice between the load and the stream
+      after = this.#snapshots.lastSeq;
       this.loaded = true;
       void this.#loadRates();
     } catch (error) {
@@ -117,13 +114,13 @@ export class NamespaceStore {
       try {
         do {
           this.#reloadAgain = false;
-          const { client } = this.#session;
+          // one after the other on the snapshot client: its lastSeq is then the ioasid-seq of the sets
+          // answer, the position the snapshot shows
+          const client = this.#snapshots;
           const signal = this.#stop.signal;
-          const [capacity, sets] = await Promise.all([
-            client.capacity({ signal }),
-            client.listSets({ signal }),
-          ]);
-          this.model.load(capacity, sets);
+          const capacity = await client.capacity({ signal });
+          const sets = await client.listSets({ signal });
+          this.model.load(capacity, sets, client.lastSeq);
           this.#reloaded = true;
           this.#notifySoon();
         } while (this.#reloadAgain);
