@@ -128,6 +128,11 @@ export class NamespaceStore {
         if (!this.#stop.signal.aborted && !this.loaded) throw error;
       } finally {
         this.#reloading = null;
+        // asked again while this one failed (a reset during an outage): try once more
+        if (this.#reloadAgain && !this.#stop.signal.aborted) {
+          this.#reloadAgain = false;
+          setTimeout(() => void this.reload(), 1_000);
+        }
       }
     })();
     return this.#reloading;
