@@ -3,11 +3,22 @@
 // the table re-renders at most once per frame and re-sorts only when the model changed.
 
 import { css, html, nothing } from 'lit';
+import { guard } from 'lit/directives/guard.js';
 import { duration, num, rate, usageLevel } from '../format.js';
 import type { SetRow } from '../store/model.js';
 import { StoreView } from './store-view.js';
 import { shared } from './styles.js';
 import { usageBar } from './usage-bar.js';
+
+/** A row's per-second columns. */
+interface Timed {
+  second: number;
+  count: number;
+  quota: number;
+  netRate: number;
+  rateText: string;
+  fullText: string;
+}
 
 type Key = 'owner' | 'sid' | 'quota' | 'count' | 'usage' | 'rate' | 'full';
 type Show = 'all' | 'high' | 'full' | 'dying';
@@ -36,6 +47,9 @@ export class SetsTable extends StoreView {
   declare filter: string;
   declare show: Show;
   #cache: { version: number; second: number; key: string; rows: SetRow[] } | null = null;
+  /** Per set, its net rate and the two per-second texts, computed at most once a second (and again
+   * when its count or quota moved). */
+  readonly #times = new Map<number, Timed>();
 
   static override styles = [
     shared,
@@ -54,21 +68,47 @@ export class SetsTable extends StoreView {
         font-weight: 600;
         cursor: pointer;
       }
+      /* Each row is its own grid with the same fixed columns, not a CSS table: a changed cell lays out
+         its row only (a table lays out every row again to size its columns: with 1,000 rows, tens of ms a
+         frame), and rows out of view are neither laid out nor painted (content-visibility). The roles are
+         explicit because the display is not a table's. */
+      table {
+        display: block;
+        --cols: minmax(8rem, 2.2fr) minmax(4rem, 0.7fr) minmax(6rem, 1fr) minmax(6rem, 1fr)
+          minmax(10rem, 2.2fr) minmax(5rem, 1fr) minmax(6rem, 1fr);
+      }
+      thead,
+      tbody {
+        display: block;
+      }
+      tr {
+        display: grid;
+        grid-template-columns: var(--cols);
+        border-bottom: 1px solid var(--border);
+      }
+      tbody tr {
+        content-visibility: auto;
+        contain-intrinsic-size: auto 2.2rem;
+      }
+      th,
+      td {
+        border-bottom: 0;
+        min-width: 0;
+        align-self: center;
+      }
       td.owner {
-        max-width: 14rem;
         overflow: hidden;
         text-overflow: ellipsis;
         white-space: nowrap;
       }
-      td.usage {
-        min-width: 8rem;
-      }
       @media (max-width: 48rem) {
+        table {
+          --cols: minmax(0, 1.6fr) minmax(2.5rem, 0.5fr) minmax(6rem, 1.6fr) minmax(3.5rem, 0.8fr);
+        }
         .wide {
           display: none;
         }
         td.owner {
-          max-width: 8rem;
           white-space: normal;
           overflow-wrap: anywhere;
         }
@@ -145,11 +185,53 @@ export class SetsTable extends StoreView {
     return sorted;
   }
 
+  #timed(r: SetRow, now: number): Timed {
+    const second = Math.floor(now / 1000);
+    let t = this.#times.get(r.sid);
+    if (t === undefined) {
+      t = { second: -1, count: -1, quota: -1, netRate: 0, rateText: '', fullText: '' };
+      this.#times.set(r.sid, t);
+    }
+    if (t.second !== second) {
+      t.second = second;
+      t.netRate = this.store.model.netRate(r.sid, now);
+      t.rateText = t.netRate === 0 ? '0/s' : rate(t.netRate);
+      t.count = -1;
+    }
+    if (t.count !== r.count || t.quota !== r.quota) {
+      t.count = r.count;
+      t.quota = r.quota;
+      t.fullText =
+        r.count >= r.quota && r.quota > 0
+          ? 'full'
+          : t.netRate > 0
+            ? duration(Math.max(0, r.quota - r.count) / t.netRate)
+            : 'not filling';
+    }
+    return t;
+  }
+
+  #row(r: SetRow, rateText: string, fullText: string) {
+    return html`<tr role="row">
+      <td role="cell" class="owner">
+        <a href=${`#/sets/${r.sid}`}>${r.owner ?? 'system set'}</a>
+        ${r.dying ? html` <span class="badge" title="freed and destroyed; waits for its last references">dying</span>` : nothing}
+      </td>
+      <td role="cell" class="num">${r.sid}</td>
+      <td role="cell" class="num wide">${num(r.quota)}</td>
+      <td role="cell" class="num wide">${num(r.count)}</td>
+      <td role="cell" class="usage">${usageBar(r)}</td>
+      <td role="cell" class="num wide">${rateText}</td>
+      <td role="cell" class="num">${fullText}</td>
+    </tr>`;
+  }
+
   override render() {
     const m = this.store.model;
     if (!this.store.loaded) return html`<h2>Sets</h2><p>Loading the sets...</p>`;
     const rows = this.#rows();
     const now = Date.now();
+    if (this.#times.size > m.sets.size + 64) this.#times.clear();
     return html`<h2>Sets</h2>
       <p class="hint">
         A set holds IDs up to its quota. The bar turns amber at 80% and red at 90%. "Net rate" is allocations
@@ -180,11 +262,12 @@ export class SetsTable extends StoreView {
           : nothing
       }
       <div class="table-wrap">
-        <table aria-label="Sets" aria-rowcount=${rows.length + 1}>
-          <thead>
-            <tr>
+        <table role="table" aria-label="Sets" aria-rowcount=${rows.length + 1}>
+          <thead role="rowgroup">
+            <tr role="row">
               ${COLUMNS.map(
                 (c) => html`<th
+                  role="columnheader"
                   scope="col"
                   class="${c.num ? 'num' : ''} ${c.wide ? 'wide' : ''}"
                   aria-sort=${this.sortKey === c.key ? (this.descending ? 'descending' : 'ascending') : 'none'}
@@ -196,21 +279,15 @@ export class SetsTable extends StoreView {
               )}
             </tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             ${rows.map((r) => {
-              const netRate = m.netRate(r.sid, now);
-              return html`<tr>
-                <td class="owner">
-                  <a href=${`#/sets/${r.sid}`}>${r.owner ?? 'system set'}</a>
-                  ${r.dying ? html` <span class="badge" title="freed and destroyed; waits for its last references">dying</span>` : nothing}
-                </td>
-                <td class="num">${r.sid}</td>
-                <td class="num wide">${num(r.quota)}</td>
-                <td class="num wide">${num(r.count)}</td>
-                <td class="usage">${usageBar(r)}</td>
-                <td class="num wide">${netRate === 0 ? '0/s' : rate(netRate)}</td>
-                <td class="num">${r.count >= r.quota && r.quota > 0 ? 'full' : netRate > 0 ? duration(m.secondsToFull(r.sid, now)) : 'not filling'}</td>
-              </tr>`;
+              // the per-second columns change once a second; a row whose figures did not move is not
+              // rendered again (guard): a frame renders only the rows its events changed (a re-sort renders
+              // the rows whose place changed, as the sid is one of the figures)
+              const { rateText, fullText } = this.#timed(r, now);
+              return guard([r.sid, r.owner, r.dying, r.quota, r.count, rateText, fullText], () =>
+                this.#row(r, rateText, fullText),
+              );
             })}
           </tbody>
         </table>
