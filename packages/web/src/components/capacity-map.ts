@@ -171,6 +171,7 @@ export class IoasidCapacityMap extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('data')) {
+      performance.mark('ioasid:map-update');
       this.#load++;
       this._busy = false;
       this._error = '';
@@ -295,6 +296,7 @@ export class IoasidCapacityMap extends LitElement {
     paintAll(this.#pix as Uint32Array, l.width, l, b, this.#palette);
     ctx.putImageData(this.#image, 0, 0);
     this.#lastDrawMs = performance.now() - started;
+    performance.mark('ioasid:map-painted');
     this.#drawOverlay();
     if (this.#legendDue) this.#updateLegend();
   }

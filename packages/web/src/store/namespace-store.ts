@@ -44,6 +44,11 @@ export class NamespaceStore {
   loaded = false;
   /** The first load's failure, in words. */
   loadError: string | null = null;
+  /** Counts the loads of capacity and sets started (1 for the first): a view's own copy of server data
+   * fetched at round N is as new as any load of a round <= N. */
+  reloadRound = 0;
+  /** The round of the last load that finished (0 before the first). */
+  loadedRound = 0;
 
   readonly #session: Session;
   /** Its own client for snapshots: its lastSeq is then the `ioasid-seq` of the last snapshot answer. */
@@ -114,6 +119,7 @@ export class NamespaceStore {
       try {
         do {
           this.#reloadAgain = false;
+          const round = ++this.reloadRound;
           // one after the other on the snapshot client: its lastSeq is then the ioasid-seq of the sets
           // answer, the position the snapshot shows
           const client = this.#snapshots;
@@ -121,6 +127,7 @@ export class NamespaceStore {
           const capacity = await client.capacity({ signal });
           const sets = await client.listSets({ signal });
           this.model.load(capacity, sets, client.lastSeq);
+          this.loadedRound = round;
           this.#reloaded = true;
           this.#notifySoon();
         } while (this.#reloadAgain);

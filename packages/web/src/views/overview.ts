@@ -92,17 +92,23 @@ export class Overview extends StoreView {
   }
 
   protected override changed(change: Change): void {
-    if (change.reset || change.reloaded) void this.#loadMap();
+    // A reload that started before this map's request (the first load, usually) shows nothing newer.
+    if (change.reset || (change.reloaded && this.store.loadedRound > this.#mapRound)) void this.#loadMap();
     else mapApplyEvents(this.renderRoot, change.events);
     this.requestUpdate();
   }
 
   #loading = false;
+  /** The store's reload round when the drawn map was asked for. */
+  #mapRound = -1;
   async #loadMap(): Promise<void> {
     if (this.#loading) return;
     this.#loading = true;
+    this.#mapRound = this.store.reloadRound;
     try {
-      this.map = await this.session.client.map({ buckets: MAP_BUCKETS });
+      const map = await this.session.client.map({ buckets: MAP_BUCKETS });
+      performance.mark('ioasid:map-answer');
+      this.map = map;
       this.mapError = null;
     } catch (error) {
       this.mapError = errorText(error);
@@ -114,12 +120,40 @@ export class Overview extends StoreView {
   readonly #loadRange = (first: number, last: number, buckets: number) =>
     this.session.client.map({ first, last, buckets });
 
+  #mapPanel() {
+    return html`<section class="panel" aria-labelledby="map-title">
+        <h3 id="map-title">Capacity map</h3>
+        <p class="hint">Every ID of the namespace, coloured by the set holding it; free-pending IDs are marked. Select a cell to see its range.</p>
+        ${this.mapError !== null ? html`<div class="alert" role="alert">The map could not be loaded: ${this.mapError}</div>` : nothing}
+        ${
+          this.mapError === null
+            ? capacityMap(this.map, this.#loadRange, colorOf, (first, last) => {
+                this.selected = { first, last };
+              })
+            : nothing
+        }
+        ${
+          this.selected !== null
+            ? html`<p>
+              Selected: IDs ${num(this.selected.first)} to ${num(this.selected.last)}.
+              ${this.selected.first === this.selected.last ? html`<a href=${`#/lookup/${this.selected.first}`}>Look up ID ${num(this.selected.first)}</a>` : nothing}
+            </p>`
+            : nothing
+        }
+      </section>`;
+  }
+
   override render() {
     const store = this.store;
     const m = store.model;
     if (!store.loaded) {
-      return html`<h2>Overview</h2>
-        <p>${store.loadError === null ? 'Loading the namespace...' : 'The namespace could not be loaded (see above).'}</p>`;
+      // The map is drawn as soon as its answer is here, while the sets still load: one outer template
+      // for both states, so the map element stays when the rest of the page comes.
+      return this.#page(
+        html`<p>${store.loadError === null ? 'Loading the namespace...' : 'The namespace could not be loaded (see above).'}</p>`,
+        store.loadError === null && this.map !== null,
+        nothing,
+      );
     }
     const allocated = m.allocated();
     const reserved = m.capacity - m.available;
@@ -128,8 +162,8 @@ export class Overview extends StoreView {
       .filter((s) => s.quota > 0)
       .sort((a, b) => b.count / b.quota - a.count / a.quota || a.sid - b.sid)
       .slice(0, 5);
-    return html`<h2>Overview</h2>
-      <p class="hint">
+    return this.#page(
+      html`<p class="hint">
         ${
           this.isAdmin
             ? 'The namespace: IDs (PASIDs) are handed out to sets, each set up to its quota. Figures update live.'
@@ -157,28 +191,9 @@ export class Overview extends StoreView {
         <div class="stat">
           <dt>Allocations per second</dt><dd><span class="value">${rate(m.allocsPerSecond())}</span><span class="sub">frees: ${rate(m.freesPerSecond())} (last second)</span></dd>
         </div>
-      </dl>
-      <section class="panel" aria-labelledby="map-title">
-        <h3 id="map-title">Capacity map</h3>
-        <p class="hint">Every ID of the namespace, coloured by the set holding it; free-pending IDs are marked. Select a cell to see its range.</p>
-        ${this.mapError !== null ? html`<div class="alert" role="alert">The map could not be loaded: ${this.mapError}</div>` : nothing}
-        ${
-          this.mapError === null
-            ? capacityMap(this.map, this.#loadRange, colorOf, (first, last) => {
-                this.selected = { first, last };
-              })
-            : nothing
-        }
-        ${
-          this.selected !== null
-            ? html`<p>
-              Selected: IDs ${num(this.selected.first)} to ${num(this.selected.last)}.
-              ${this.selected.first === this.selected.last ? html`<a href=${`#/lookup/${this.selected.first}`}>Look up ID ${num(this.selected.first)}</a>` : nothing}
-            </p>`
-            : nothing
-        }
-      </section>
-      <section class="panel" aria-labelledby="fullest-title">
+      </dl>`,
+      true,
+      html`<section class="panel" aria-labelledby="fullest-title">
         <h3 id="fullest-title">Fullest sets</h3>
         ${
           sets.length === 0
@@ -193,7 +208,12 @@ export class Overview extends StoreView {
               </ol>
               <p><a href="#/sets">${sets.length === 1 ? 'The set in the table' : `All ${num(sets.length)} sets`}</a></p>`
         }
-      </section>`;
+      </section>`,
+    );
+  }
+
+  #page(top: unknown, map: boolean, bottom: unknown) {
+    return html`<h2>Overview</h2>${top}${map ? this.#mapPanel() : nothing}${bottom}`;
   }
 }
 
