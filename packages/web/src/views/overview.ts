@@ -12,7 +12,17 @@ import { StoreView } from './store-view.js';
 import { shared } from './styles.js';
 import { usageBar } from './usage-bar.js';
 
-const MAP_BUCKETS = 4096;
+/** Most buckets the map endpoint answers (one per ID of a 2^20 namespace). */
+const MAX_MAP_BUCKETS = 1_048_576;
+
+/**
+ * Buckets to ask the whole namespace in: one per ID when a square of the map's width in device pixels
+ * holds them all (2^20 IDs on a desktop, or a phone's 3x screen), else as many as that square holds.
+ */
+export function overviewBuckets(capacity: number, widthCss: number, dpr: number): number {
+  const square = Math.floor((Math.max(16, widthCss) * Math.max(1, dpr)) ** 2);
+  return Math.max(1, Math.min(capacity > 0 ? capacity : 1, MAX_MAP_BUCKETS, square));
+}
 
 /** The overview page. */
 export class Overview extends StoreView {
@@ -102,7 +112,9 @@ export class Overview extends StoreView {
     if (this.#loading) return;
     this.#loading = true;
     try {
-      this.map = await this.session.client.map({ buckets: MAP_BUCKETS });
+      const width = this.getBoundingClientRect().width || globalThis.innerWidth;
+      const buckets = overviewBuckets(this.store.model.capacity, width, globalThis.devicePixelRatio);
+      this.map = await this.session.client.map({ buckets });
       this.mapError = null;
     } catch (error) {
       this.mapError = errorText(error);
