@@ -10,9 +10,11 @@ export function num(value: number): string {
   return integer.format(value);
 }
 
-/** `part` of `whole` as a percentage with one decimal ("50.0%"); "0.0%" when whole is 0. */
+/** `part` of `whole` (integers) as a percentage with one decimal ("50.0%"); "0.0%" when whole is 0. */
 export function pct(part: number, whole: number): string {
-  return `${oneDecimal.format(whole > 0 ? (part / whole) * 100 : 0)}%`;
+  // Rounded down, so a share is never shown at a threshold it has not reached (79.99% is "79.9%", not
+  // the "80.0%" of an amber bar).
+  return `${oneDecimal.format(whole > 0 ? Math.floor((part * 1000) / whole) / 10 : 0)}%`;
 }
 
 /** A rate per second: at most two decimals, thousands separators ("1,234.5/s"). */

@@ -9,6 +9,10 @@ describe('format', () => {
     expect(num(1_048_576)).toBe('1,048,576');
     expect(pct(524_288, 1_048_576)).toBe('50.0%');
     expect(pct(1, 0)).toBe('0.0%');
+    // Rounded down: never shown at a threshold it has not reached, and exact for integer shares.
+    expect(pct(6553, 8192)).toBe('79.9%');
+    expect(pct(57, 100)).toBe('57.0%');
+    expect(pct(9, 10)).toBe('90.0%');
     expect(rate(1234.567)).toBe('1,234.57/s');
   });
 

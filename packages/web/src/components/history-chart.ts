@@ -24,12 +24,18 @@ export class IoasidHistoryChart extends LitElement {
   static override properties = {
     series: { attribute: false },
     label: {},
+    window: { type: Number },
   };
 
   /** `{ t: epoch seconds[], lines: { label, values, colour }[] }`; null = no data yet. */
   declare series: ChartSeries | null;
   /** The chart's title (also the start of the screen-reader summary). */
   declare label: string;
+  /**
+   * Seconds the time axis spans, ending at the newest point (3600: "the last hour", however little of
+   * it has data yet); 0 fits the axis to the data.
+   */
+  declare window: number;
 
   #plot: uPlot | null = null;
   #shape = '';
@@ -40,6 +46,7 @@ export class IoasidHistoryChart extends LitElement {
     super();
     this.series = null;
     this.label = '';
+    this.window = 0;
   }
 
   override connectedCallback(): void {
@@ -103,7 +110,7 @@ export class IoasidHistoryChart extends LitElement {
       return;
     }
     const data = [s.t, ...s.lines.map((l) => l.values)] as unknown as uPlot.AlignedData;
-    const shape = s.lines.map((l) => `${l.label}\u0000${l.colour}`).join('\u0001');
+    const shape = `${this.window}\u0002${s.lines.map((l) => `${l.label}\u0000${l.colour}`).join('\u0001')}`;
     if (this.#plot && shape === this.#shape) {
       this.#plot.setData(data);
       return;
@@ -125,7 +132,14 @@ export class IoasidHistoryChart extends LitElement {
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
       // Counts and rates: the y axis starts at 0 so a small change does not look like a big one.
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+      scales: {
+        x: {
+          time: true,
+          range: (_u, min, max): uPlot.Range.MinMax =>
+            this.window > 0 ? [max - this.window, max] : [min, max],
+        },
+        y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
+      },
       axes: [axis, { ...axis, size: 56 }],
       series: [
         {},

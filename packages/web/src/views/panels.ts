@@ -47,10 +47,10 @@ export function logAppend(root: ParentNode | null, events: readonly EventView[])
   root?.querySelector('ioasid-event-log')?.append(events);
 }
 
-/** A history chart of `series`. */
+/** A history chart of `series` over the last hour (the axis spans the hour, whatever has data yet). */
 export function historyChart(series: Series, label: string): TemplateResult {
   if (series.t.length < 2) {
     return html`<p>${label}: not enough history yet. The server keeps it in memory from its start on.</p>`;
   }
-  return html`<ioasid-history-chart .series=${series} .label=${label}></ioasid-history-chart>`;
+  return html`<ioasid-history-chart .series=${series} .label=${label} .window=${3600}></ioasid-history-chart>`;
 }
