@@ -7,7 +7,7 @@
 // frame. Selection and keyboard focus are drawn on a second canvas above, so they never repaint cells.
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { ref } from 'lit/directives/ref.js';
-import { parseCssColour, type Rgb, rgbToCss, schemeColours, sidRgb } from './map-colours.js';
+import { parseCssColour, parseHsl, type Rgb, rgbToCss, schemeColours, sidRgb } from './map-colours.js';
 import { type Buckets, bucketRange, decodeMap } from './map-decode.js';
 import { applyMapEvents } from './map-events.js';
 import {
@@ -219,6 +219,7 @@ export class IoasidCapacityMap extends LitElement {
   /** A CSS colour as RGB, normalised by a canvas (any colour syntax the browser knows). */
   #cssRgb(colour: string): Rgb | null {
     let rgb = this.#cssColours.get(colour);
+    if (rgb === undefined) rgb = parseHsl(colour) ?? undefined;
     if (rgb === undefined) {
       const ctx = this.#overlay().getContext('2d');
       rgb = null;
