@@ -77,7 +77,7 @@ export async function signIn(
     );
   }
   await input.fill(TOKEN);
-  await page.evaluate('globalThis.__bench.arm()');
+  await page.evaluate(`globalThis.__bench.arm(${view === 'overview'})`);
   await input.press('Enter');
   const what =
     view === 'overview'
@@ -108,6 +108,8 @@ export interface MapDrawn {
   /** The app's own performance measure about the map, if it emits one. */
   readonly appMeasure: { name: string; ms: number } | null;
   readonly mapRequests: number;
+  /** The app's performance marks about the map, in ms after the response's end (a breakdown). */
+  readonly marks: Record<string, number>;
 }
 
 /** Waits (10 s at most) for the map in `page`; null when the page shows none. */
@@ -118,7 +120,7 @@ export async function mapDrawn(page: Page): Promise<MapDrawn | null> {
     label: string;
     responseEnd: number | null;
     requests: number;
-    entries: { name: string; type: string; duration: number }[];
+    entries: { name: string; type: string; startTime: number; duration: number }[];
   };
   if (!drawn.ok) return null;
   const measure = drawn.entries.find((e) => e.type === 'measure' && e.duration > 0);
@@ -127,5 +129,10 @@ export async function mapDrawn(page: Page): Promise<MapDrawn | null> {
     fromResponseMs: drawn.responseEnd === null ? null : round(drawn.at - drawn.responseEnd),
     appMeasure: measure === undefined ? null : { name: measure.name, ms: round(measure.duration) },
     mapRequests: drawn.requests,
+    marks: Object.fromEntries(
+      drawn.entries
+        .filter((e) => e.type === 'mark' && drawn.responseEnd !== null)
+        .map((e) => [e.name, round(e.startTime - (drawn.responseEnd as number))]),
+    ),
   };
 }

@@ -39,6 +39,12 @@ const LOAD_SECONDS = 30;
 const HEAP_EVERY_MS = 5000;
 const LATENCY_REQUESTS = 50;
 const FIRST_PAINT_RUNS = 3;
+/**
+ * The heap is bounded when, after a forced GC, it is at most this many MiB above the one before the load
+ * (after a forced GC too). The margin holds the buffers that fill up under load and stay bounded: the
+ * store keeps the last 2 x 2,000 events, the event log 2,000, each page its per-second rings.
+ */
+const HEAP_MARGIN_MIB = 2;
 
 const median = (values: number[]) => {
   if (values.length === 0) return Number.NaN;
@@ -121,8 +127,10 @@ interface LoadFigures {
   log: Lag;
   table: Lag;
   heap: { atS: number; setsMiB: number; eventsMiB: number }[];
-  /** Highest heap (MiB) in the first and in the second half of the load, per tab. */
+  /** Highest heap (MiB) in the first and in the second half of the load, per tab (garbage included). */
   heapMaxMiB: { sets: [number, number]; events: [number, number] };
+  /** Before the load, after a forced garbage collection. */
+  heapBeforeGcMiB: { sets: number; events: number };
   /** After the load and a forced garbage collection. */
   heapAfterGcMiB: { sets: number; events: number };
 }
@@ -153,6 +161,7 @@ async function underLoad(
   };
   for (const session of Object.values(cdp)) await session.send('HeapProfiler.collectGarbage');
   await sample();
+  const before = heap[0];
   for (const tab of Object.values(tabs))
     await tab.evaluate(`globalThis.__bench.watch(${JSON.stringify(PROBE_OWNER)})`);
   const sampler = setInterval(() => void sample(), HEAP_EVERY_MS);
@@ -185,6 +194,7 @@ async function underLoad(
       sets: [halfMax(true, 'setsMiB'), halfMax(false, 'setsMiB')],
       events: [halfMax(true, 'eventsMiB'), halfMax(false, 'eventsMiB')],
     },
+    heapBeforeGcMiB: { sets: before.setsMiB, events: before.eventsMiB },
     heapAfterGcMiB: { sets: round(s.usedSize / 2 ** 20, 2), events: round(e.usedSize / 2 ** 20, 2) },
   };
 }
@@ -263,9 +273,11 @@ async function main(): Promise<void> {
 
   const fpOverview = median(firstPaint.overview.map((f) => f.ms));
   const fpSets = median(firstPaint.sets.map((f) => f.ms));
-  const mapMs = map?.appMeasure?.ms ?? map?.fromResponseMs ?? null;
+  // From the response's arrival to the frame showing the map (the app's marks only break it down).
+  const mapMs = map?.fromResponseMs ?? map?.appMeasure?.ms ?? null;
   const bigMap = maps?.['1048576'];
-  const bounded = ([first, second]: [number, number]) => second <= first * 1.25 + 2;
+  const bounded = (tab: 'sets' | 'events') =>
+    load !== null && load.heapAfterGcMiB[tab] <= load.heapBeforeGcMiB[tab] + HEAP_MARGIN_MIB;
   const targets = [
     {
       target: 'sign-in to first paint with data <= 1 s',
@@ -277,7 +289,7 @@ async function main(): Promise<void> {
       measured:
         mapMs === null
           ? 'n/a'
-          : `${mapMs} ms (${map?.appMeasure ? `the app's measure ${map.appMeasure.name}` : 'from the /v1/map response to the label'})`,
+          : `${mapMs} ms (${map?.fromResponseMs !== null ? 'from the /v1/map response to the frame with the label' : `the app's measure ${map?.appMeasure?.name}`}; ${map?.mapRequests} request${map?.mapRequests === 1 ? '' : 's'})`,
       met: mapMs !== null && mapMs <= 200,
     },
     {
@@ -304,8 +316,8 @@ async function main(): Promise<void> {
       measured:
         load === null
           ? 'n/a'
-          : `max MiB first / last 15 s: sets tab ${load.heapMaxMiB.sets.join(' / ')}, events tab ${load.heapMaxMiB.events.join(' / ')}`,
-      met: load !== null && bounded(load.heapMaxMiB.sets) && bounded(load.heapMaxMiB.events),
+          : `MiB after a forced GC before / after the load (bounded: <= before + ${HEAP_MARGIN_MIB} MiB): sets tab ${load.heapBeforeGcMiB.sets} / ${load.heapAfterGcMiB.sets}, events tab ${load.heapBeforeGcMiB.events} / ${load.heapAfterGcMiB.events} (max during the load, garbage included, first / last 15 s: ${load.heapMaxMiB.sets.join(' / ')} and ${load.heapMaxMiB.events.join(' / ')})`,
+      met: bounded('sets') && bounded('events'),
     },
     {
       target: 'JS <= 150 KiB gzipped',
