@@ -20,6 +20,16 @@ interface Timed {
   fullText: string;
 }
 
+/** Rows per <tbody>: the unit content-visibility skips when out of view. */
+const CHUNK = 25;
+
+/** `rows` in groups of CHUNK. */
+function chunks<T>(rows: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) out.push(rows.slice(i, i + CHUNK));
+  return out;
+}
+
 type Key = 'owner' | 'sid' | 'quota' | 'count' | 'usage' | 'rate' | 'full';
 type Show = 'all' | 'high' | 'full' | 'dying';
 
@@ -70,8 +80,9 @@ export class SetsTable extends StoreView {
       }
       /* Each row is its own grid with the same fixed columns, not a CSS table: a changed cell lays out
          its row only (a table lays out every row again to size its columns: with 1,000 rows, tens of ms a
-         frame), and rows out of view are neither laid out nor painted (content-visibility). The roles are
-         explicit because the display is not a table's. */
+         frame), and rows out of view are neither laid out nor painted (content-visibility, per group of
+         CHUNK rows: one visibility observer per group, not per row). The roles are explicit because the
+         display is not a table's. */
       table {
         display: block;
         --cols: minmax(8rem, 2.2fr) minmax(4rem, 0.7fr) minmax(6rem, 1fr) minmax(6rem, 1fr)
@@ -86,9 +97,9 @@ export class SetsTable extends StoreView {
         grid-template-columns: var(--cols);
         border-bottom: 1px solid var(--border);
       }
-      tbody tr {
+      tbody {
         content-visibility: auto;
-        contain-intrinsic-size: auto 2.2rem;
+        contain-intrinsic-size: auto 55rem; /* CHUNK rows of about 2.2rem, until drawn once */
       }
       th,
       td {
@@ -279,17 +290,19 @@ export class SetsTable extends StoreView {
               )}
             </tr>
           </thead>
-          <tbody role="rowgroup">
-            ${rows.map((r) => {
-              // the per-second columns change once a second; a row whose figures did not move is not
-              // rendered again (guard): a frame renders only the rows its events changed (a re-sort renders
-              // the rows whose place changed, as the sid is one of the figures)
-              const { rateText, fullText } = this.#timed(r, now);
-              return guard([r.sid, r.owner, r.dying, r.quota, r.count, rateText, fullText], () =>
-                this.#row(r, rateText, fullText),
-              );
-            })}
-          </tbody>
+          ${chunks(rows).map(
+            (chunk) => html`<tbody role="rowgroup">
+              ${chunk.map((r) => {
+                // the per-second columns change once a second; a row whose figures did not move is not
+                // rendered again (guard): a frame renders only the rows its events changed (a re-sort
+                // renders the rows whose place changed, as the sid is one of the figures)
+                const { rateText, fullText } = this.#timed(r, now);
+                return guard([r.sid, r.owner, r.dying, r.quota, r.count, rateText, fullText], () =>
+                  this.#row(r, rateText, fullText),
+                );
+              })}
+            </tbody>`,
+          )}
         </table>
       </div>
       ${rows.length === 0 && m.sets.size > 0 ? html`<p>No set matches the filter.</p>` : nothing}`;
