@@ -86,13 +86,22 @@ export function paintAll(buf: Uint32Array, stride: number, l: GridLayout, b: Buc
     const nSets = sets.length;
     const free = p.free;
     const n = l.count;
-    for (let k = 0; k < n; k++) {
+    // Runs of one set without free-pending IDs (most of a full namespace) are filled at once.
+    let k = 0;
+    while (k < n) {
       const s = set[k];
-      if (used[k] === 0 || s < 0 || s >= nSets) buf[k] = free;
-      else if (pending[k] === 0) buf[k] = sets[s];
-      else {
+      if (used[k] === 0 || s < 0 || s >= nSets) {
+        buf[k] = free;
+        k++;
+      } else if (pending[k] === 0) {
+        let end = k + 1;
+        while (end < n && set[end] === s && pending[end] === 0 && used[end] !== 0) end++;
+        buf.fill(sets[s], k, end);
+        k = end;
+      } else {
         const x = k % stride;
         buf[k] = pendingPixel(x, (k - x) / stride, true, 0, p);
+        k++;
       }
     }
     return;
