@@ -6,6 +6,7 @@ import { css, html, nothing } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { duration, num, rate, usageLevel } from '../format.js';
 import type { SetRow } from '../store/model.js';
+import type { Change } from '../store/namespace-store.js';
 import { StoreView } from './store-view.js';
 import { shared } from './styles.js';
 import { usageBar } from './usage-bar.js';
@@ -19,6 +20,9 @@ interface Timed {
   rateText: string;
   fullText: string;
 }
+
+/** The rows follow the store at most this often. */
+const RENDER_EVERY_MS = 250;
 
 /** Rows per <tbody>: the unit content-visibility skips when out of view. */
 const CHUNK = 25;
@@ -131,6 +135,32 @@ export class SetsTable extends StoreView {
     `,
   ];
 
+  /** When the rows were last rendered for the store (performance.now()), and the pending render. */
+  #renderedAt = Number.NEGATIVE_INFINITY;
+  #later: ReturnType<typeof setTimeout> | 0 = 0;
+
+  /**
+   * The store tells every frame; the rows are rendered again at most every RENDER_EVERY_MS (figures that
+   * change 60 times a second cannot be read anyway, and a frame that renders 1,000 rows leaves the
+   * page no time for the stream under load). Sorting and filtering render at once (own properties).
+   */
+  protected override changed(_change: Change): void {
+    if (this.#later !== 0) return;
+    const wait = this.#renderedAt + RENDER_EVERY_MS - performance.now();
+    if (wait <= 0) this.requestUpdate();
+    else
+      this.#later = setTimeout(() => {
+        this.#later = 0;
+        this.requestUpdate();
+      }, wait);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.#later !== 0) clearTimeout(this.#later);
+    this.#later = 0;
+  }
+
   constructor() {
     super();
     this.sortKey = 'sid';
@@ -242,6 +272,7 @@ export class SetsTable extends StoreView {
     if (!this.store.loaded) return html`<h2>Sets</h2><p>Loading the sets...</p>`;
     const rows = this.#rows();
     const now = Date.now();
+    this.#renderedAt = performance.now();
     if (this.#times.size > m.sets.size + 64) this.#times.clear();
     return html`<h2>Sets</h2>
       <p class="hint">
