@@ -4,6 +4,7 @@
 // once per animation frame whatever the event rate. While paused, new events are kept and counted, and
 // shown on resume. A click (or Enter/Space) on a row fires `event-select` with the event.
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import {
   EventRing,
   LOG_CAPACITY,
@@ -212,6 +213,12 @@ export class IoasidEventLog extends LitElement {
       margin: 0;
       padding: 0;
     }
+    /* rows stay when newer ones come (keyed by seq): a frame lays out the new rows only, and the rows
+       scrolled out of the box are skipped */
+    li {
+      content-visibility: auto;
+      contain-intrinsic-size: auto 1.8rem;
+    }
     .row {
       width: 100%;
       border: none;
@@ -328,7 +335,9 @@ export class IoasidEventLog extends LitElement {
                 }
               </p>`
             : html`<ol @click=${this.#onRowClick}>
-                ${rows.map(
+                ${repeat(
+                  rows,
+                  (e) => e.seq,
                   (e, i) => html`<li>
                     <button type="button" class="row" data-i=${i}>
                       <span class="seq"><span class="sr-only">seq </span>${e.seq}</span>
