@@ -108,6 +108,9 @@ export interface MapDrawn {
   /** The app's own performance measure about the map, if it emits one. */
   readonly appMeasure: { name: string; ms: number } | null;
   readonly mapRequests: number;
+  /** GET /v1/map requests a second after the map was seen: more than mapRequests when the page asked
+   * again (the map first drawn was then not the one the page settles on). */
+  readonly mapRequestsAfter: number;
   /** The app's performance marks about the map, in ms after the response's end (a breakdown). */
   readonly marks: Record<string, number>;
 }
@@ -123,12 +126,17 @@ export async function mapDrawn(page: Page): Promise<MapDrawn | null> {
     entries: { name: string; type: string; startTime: number; duration: number }[];
   };
   if (!drawn.ok) return null;
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const after = (await page.evaluate(
+    `performance.getEntriesByType('resource').filter((e) => e.name.includes('/v1/map')).length`,
+  )) as number;
   const measure = drawn.entries.find((e) => e.type === 'measure' && e.duration > 0);
   return {
     label: drawn.label,
     fromResponseMs: drawn.responseEnd === null ? null : round(drawn.at - drawn.responseEnd),
     appMeasure: measure === undefined ? null : { name: measure.name, ms: round(measure.duration) },
     mapRequests: drawn.requests,
+    mapRequestsAfter: after,
     marks: Object.fromEntries(
       drawn.entries
         .filter((e) => e.type === 'mark' && drawn.responseEnd !== null)

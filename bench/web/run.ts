@@ -141,10 +141,9 @@ async function underLoad(
   sets: Awaited<ReturnType<typeof fill>>,
   tabs: { sets: Page; events: Page },
 ): Promise<LoadFigures> {
-  const context = tabs.sets.context();
   const cdp = {
-    sets: await context.newCDPSession(tabs.sets),
-    events: await context.newCDPSession(tabs.events),
+    sets: await tabs.sets.context().newCDPSession(tabs.sets),
+    events: await tabs.events.context().newCDPSession(tabs.events),
   };
   const heap: LoadFigures['heap'] = [];
   const start = performance.now();
@@ -210,6 +209,10 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ioasid-bench-web-'));
   const server = await launch({ dataDir, commitMode: 'group', store: 'sqlite', capacity: 0 });
   const chrome = await launchChromium();
+  // The event log is watched in a browser of its own: a second tab of the same window is a background
+  // tab, whose renderer Chromium runs at a lower priority (under load it drew 1.5 frames a second while
+  // the front tab drew 13), which timed the background, not the table. Each view is a front page here.
+  const chrome2 = await launchChromium();
   const firstPaint: Record<'overview' | 'sets', { ms: number; rows: number | null }[]> = {
     overview: [],
     sets: [],
@@ -256,7 +259,7 @@ async function main(): Promise<void> {
           else await page.close();
         }
       }
-      tabs.events = await chrome.context.newPage();
+      tabs.events = await chrome2.context.newPage();
       await signIn(tabs.events, server.url, 'events', owners);
     } catch (error) {
       missing.push((error as Error).message);
@@ -267,6 +270,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await chrome.close();
+    await chrome2.close();
     await stop(server);
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -289,7 +293,7 @@ async function main(): Promise<void> {
       measured:
         mapMs === null
           ? 'n/a'
-          : `${mapMs} ms (${map?.fromResponseMs !== null ? 'from the /v1/map response to the frame with the label' : `the app's measure ${map?.appMeasure?.name}`}; ${map?.mapRequests} request${map?.mapRequests === 1 ? '' : 's'})`,
+          : `${mapMs} ms (${map?.fromResponseMs !== null ? 'from the /v1/map response to the frame with the label' : `the app's measure ${map?.appMeasure?.name}`}; ${map?.mapRequests} request${map?.mapRequests === 1 ? '' : 's'} before${map && map.mapRequestsAfter > map.mapRequests ? `, ${map.mapRequestsAfter} a second later: the map was drawn again` : ''})`,
       met: mapMs !== null && mapMs <= 200,
     },
     {
