@@ -162,6 +162,12 @@ export const shared = css`
     white-space: nowrap;
     font-size: 0.85rem;
   }
+  /* Room for the longest text ("100.0% nearly full"), so every track of a column is as long. */
+  @media (min-width: 48rem) {
+    .bar .text {
+      min-width: 9.5em;
+    }
+  }
   .badge {
     display: inline-block;
     border: 1px solid currentColor;
