@@ -8,6 +8,7 @@ import {
   layoutGrid,
   MAX_BUCKETS,
   moveCell,
+  overviewBuckets,
 } from '../src/components/map-layout.js';
 
 describe('layoutGrid', () => {
@@ -83,5 +84,22 @@ describe('layoutGrid', () => {
     expect(fitBuckets(0, 0xfffffffe, 1000)).toBe(640_000);
     expect(fitBuckets(0, 0xfffffffe, 5000)).toBe(MAX_BUCKETS);
     expect(fitBuckets(0, 1e6, 390)).toBe(390 * 390);
+  });
+});
+
+describe('overviewBuckets', () => {
+  it('asks one bucket per ID of a 2^20 namespace when a square of the width in device pixels holds them', () => {
+    expect(overviewBuckets(1 << 20, 1100, 1)).toBe(1 << 20);
+    expect(overviewBuckets(1 << 20, 390, 3)).toBe(1 << 20);
+  });
+
+  it('asks as many as that square holds on a small screen, and never more than the API answers', () => {
+    expect(overviewBuckets(1 << 20, 390, 1)).toBe(390 * 390);
+    expect(overviewBuckets(2 ** 32 - 1, 2000, 2)).toBe(MAX_BUCKETS);
+  });
+
+  it('asks one per ID of a small namespace, and one bucket when there is no capacity', () => {
+    expect(overviewBuckets(4096, 1100, 1)).toBe(4096);
+    expect(overviewBuckets(0, 1100, 1)).toBe(1);
   });
 });

@@ -82,3 +82,13 @@ export function fitBuckets(first: number, last: number, widthCss: number): numbe
   const width = Math.max(16, Math.floor(widthCss));
   return Math.max(1, Math.min(ids, width * maxHeightCss(width), MAX_BUCKETS));
 }
+
+/**
+ * Buckets to ask the whole namespace of `capacity` IDs in: one per ID when a square of the map's width
+ * in device pixels holds them all (2^20 IDs on a desktop, or on a phone's 3x screen), else as many as
+ * that square holds; at most MAX_BUCKETS.
+ */
+export function overviewBuckets(capacity: number, widthCss: number, dpr: number): number {
+  const square = Math.floor((Math.max(16, widthCss) * Math.max(1, dpr)) ** 2);
+  return Math.max(1, Math.min(capacity > 0 ? capacity : 1, MAX_BUCKETS, square));
+}

@@ -3,6 +3,7 @@
 
 import type { MapView } from '@ioasid/client';
 import { css, html, nothing } from 'lit';
+import { MAX_BUCKETS, overviewBuckets } from '../components/map-layout.js';
 import { errorText, num, pct, rate, setName } from '../format.js';
 import type { Change } from '../store/namespace-store.js';
 import './actions.js';
@@ -11,18 +12,6 @@ import { capacityMap, mapApplyEvents } from './panels.js';
 import { StoreView } from './store-view.js';
 import { shared } from './styles.js';
 import { usageBar } from './usage-bar.js';
-
-/** Most buckets the map endpoint answers (one per ID of a 2^20 namespace). */
-const MAX_MAP_BUCKETS = 1_048_576;
-
-/**
- * Buckets to ask the whole namespace in: one per ID when a square of the map's width in device pixels
- * holds them all (2^20 IDs on a desktop, or a phone's 3x screen), else as many as that square holds.
- */
-export function overviewBuckets(capacity: number, widthCss: number, dpr: number): number {
-  const square = Math.floor((Math.max(16, widthCss) * Math.max(1, dpr)) ** 2);
-  return Math.max(1, Math.min(capacity > 0 ? capacity : 1, MAX_MAP_BUCKETS, square));
-}
 
 /** The overview page. */
 export class Overview extends StoreView {
@@ -119,7 +108,7 @@ export class Overview extends StoreView {
       const width = this.getBoundingClientRect().width || globalThis.innerWidth;
       // Before the store's first load the capacity is not known yet: the server answers at most one
       // bucket per ID, so the map need not wait for it (nor for the sets).
-      const capacity = this.store.model.capacity || MAX_MAP_BUCKETS;
+      const capacity = this.store.model.capacity || MAX_BUCKETS;
       const buckets = overviewBuckets(capacity, width, globalThis.devicePixelRatio);
       const map = await this.session.client.map({ buckets });
       performance.mark('ioasid:map-answer');
