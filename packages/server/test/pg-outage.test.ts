@@ -78,7 +78,7 @@ describe('PostgreSQL store across an outage', () => {
     await store.commit(batch(2, [1]));
     const holders = await dbs.sql(
       url,
-      "SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = 'ioasid-lock'",
+      "SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = 'ioasid-lock' AND a.datname = current_database()",
     );
     expect(holders).toHaveLength(1);
     expect(holders[0].pid).not.toBe(before.pid);
@@ -221,6 +221,10 @@ describe('PostgreSQL store across an outage', () => {
   });
 
   it('ends its own previous lock session, which PostgreSQL kept after a partition, to take the lock again', async () => {
+    // Another namespace in another database of the same cluster holds its own instance lock, with the
+    // same advisory keys: only this database's holder may be taken for this store's old session.
+    const neighbour = await PgStore.open({ url: await dbs.create() });
+    await neighbour.load();
     const url = await dbs.create();
     const proxy = await startTcpProxy(Number(new URL(url).port || 5432));
     proxies.push(proxy);
@@ -244,5 +248,6 @@ describe('PostgreSQL store across an outage', () => {
     await store.load();
     await store.commit(batch(2, [1]));
     await store.close();
+    await neighbour.close();
   });
 });

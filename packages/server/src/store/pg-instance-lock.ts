@@ -53,13 +53,15 @@ export async function tryLockInstance(client: pg.Client): Promise<InstanceHolder
 }
 
 /**
- * Returns the backend pid of the session holding the instance lock, or null when none holds it (seen
- * from `client`, in `pg_locks`).
+ * Returns the backend pid of the session holding the instance lock of `client`'s database, or null when
+ * none holds it (seen from `client`, in `pg_locks`). Advisory locks of other databases of the cluster
+ * have the same keys: only this database's count.
  */
 export async function lockHolderBackend(client: pg.Client): Promise<number | null> {
   const result = await client.query<{ pid: number }>(
     `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
-       AND classid = $1::bigint::oid AND objid = $2::bigint::oid AND objsubid = 2`,
+       AND classid = $1::bigint::oid AND objid = $2::bigint::oid AND objsubid = 2
+       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     [LOCK_CLASS, LOCK_INSTANCE],
   );
   return result.rows[0]?.pid ?? null;

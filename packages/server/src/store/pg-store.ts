@@ -318,12 +318,19 @@ export class PgStore implements Store {
   async probe(): Promise<'reload' | undefined> {
     if (await this.#holdLock()) this.#reloadNeeded = true;
     await this.#serial(async () => {
-      const w = await this.#writerConnection();
-      try {
-        await w.query('SELECT 1');
-      } catch (error) {
-        this.#dropWriter(w, error);
-        throw error;
+      // A connection opened earlier may have ended without this process having heard yet (its session
+      // was terminated a moment ago): its failure says nothing about the database now, so the probe is
+      // made once more on a connection of its own. A fresh connection's failure is the answer.
+      for (let attempt = 0; ; attempt++) {
+        const fresh = this.#writer === null;
+        const w = await this.#writerConnection();
+        try {
+          await w.query('SELECT 1');
+          return;
+        } catch (error) {
+          this.#dropWriter(w, error);
+          if (fresh || attempt > 0 || connectionSurvives(error)) throw error;
+        }
       }
     });
     return this.#reloadNeeded ? 'reload' : undefined;
