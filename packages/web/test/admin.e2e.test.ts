@@ -2,29 +2,16 @@
 // copy), the system set, adjust a quota (and its refusal below the count, in the API's words), free an ID,
 // free a set and destroy it through the confirmation dialog.
 
-import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADMIN_TOKEN,
-  type DashboardServer,
-  launchBrowser,
-  startDashboard,
-  type TestBrowser,
-} from './support/dashboard.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, type DashboardServer, type TestBrowser, useDashboard } from './support/dashboard.js';
 import { appErrors, eventually } from './support/dashboard-checks.js';
 
 let dash: DashboardServer;
 let chrome: TestBrowser;
 
-beforeAll(async () => {
-  mkdirSync('/tmp/shots', { recursive: true });
-  dash = await startDashboard({ capacity: 0 });
-  chrome = await launchBrowser();
-});
-afterAll(async () => {
-  await chrome?.close();
-  await dash?.stop();
+useDashboard({ capacity: 0 }, (started) => {
+  ({ dash, chrome } = started);
 });
 
 async function adminPage(hash = ''): Promise<Page> {

@@ -1,28 +1,15 @@
 // The live stream's state against a real server that goes away and comes back: the page says
 // "reconnecting", then "stale for N s", then "live" again, and events after the return arrive.
 
-import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import {
-  ADMIN_TOKEN,
-  type DashboardServer,
-  launchBrowser,
-  startDashboard,
-  type TestBrowser,
-} from './support/dashboard.js';
+import { describe, it } from 'vitest';
+import { ADMIN_TOKEN, type DashboardServer, type TestBrowser, useDashboard } from './support/dashboard.js';
 import { eventually } from './support/dashboard-checks.js';
 
 let dash: DashboardServer;
 let chrome: TestBrowser;
 
-beforeAll(async () => {
-  mkdirSync('/tmp/shots', { recursive: true });
-  dash = await startDashboard();
-  chrome = await launchBrowser();
-});
-afterAll(async () => {
-  await chrome?.close();
-  await dash?.stop();
+useDashboard({}, (started) => {
+  ({ dash, chrome } = started);
 });
 
 describe('connection state', () => {

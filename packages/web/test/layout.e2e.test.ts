@@ -2,16 +2,9 @@
 // horizontal scrolling and at 1,440 px, light and dark schemes, keyboard focus visible, the lookup
 // searchbox and what it finds (an ID, a set ID, an owner, set:spid), and no console errors.
 
-import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADMIN_TOKEN,
-  type DashboardServer,
-  launchBrowser,
-  startDashboard,
-  type TestBrowser,
-} from './support/dashboard.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, type DashboardServer, type TestBrowser, useDashboard } from './support/dashboard.js';
 import { appErrors } from './support/dashboard-checks.js';
 
 let dash: DashboardServer;
@@ -21,10 +14,10 @@ let ids: number[];
 
 const ROUTES = ['#/', '#/sets', '#/events', '#/history', '#/admin', '#/lookup/vm', '#/sets/0'];
 
+useDashboard({}, (started) => {
+  ({ dash, chrome } = started);
+});
 beforeAll(async () => {
-  mkdirSync('/tmp/shots', { recursive: true });
-  dash = await startDashboard();
-  chrome = await launchBrowser();
   for (let i = 0; i < 12; i++) {
     const set = await dash.api<{ sid: number }>('POST', '/v1/sets', {
       owner: `vm-with-a-rather-long-owner-name-${i}`,
@@ -41,10 +34,6 @@ beforeAll(async () => {
     await dash.api<{ ids: number[] }>('POST', `/v1/sets/${sid}/ioasids`, { min: 1, max: 1_048_575, count: 3 })
   ).body.ids;
   await dash.api('PUT', `/v1/ioasids/${ids[1]}/spid`, { spid: 77 });
-});
-afterAll(async () => {
-  await chrome?.close();
-  await dash?.stop();
 });
 
 async function adminPage(width: number, height = 900): Promise<Page> {

@@ -2,15 +2,8 @@
 // of allocations and frees across them at about 1,000 events a second; once the load stops the table
 // and the overview show exactly what the API says, without a reload, and the page logged no error.
 
-import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADMIN_TOKEN,
-  type DashboardServer,
-  launchBrowser,
-  startDashboard,
-  type TestBrowser,
-} from './support/dashboard.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, type DashboardServer, type TestBrowser, useDashboard } from './support/dashboard.js';
 import { appErrors, eventually } from './support/dashboard-checks.js';
 
 const SETS = 1_000;
@@ -18,10 +11,10 @@ let dash: DashboardServer;
 let chrome: TestBrowser;
 const sids: number[] = [];
 
+useDashboard({}, (started) => {
+  ({ dash, chrome } = started);
+});
 beforeAll(async () => {
-  mkdirSync('/tmp/shots', { recursive: true });
-  dash = await startDashboard();
-  chrome = await launchBrowser();
   for (let i = 0; i < SETS; i += 50) {
     const batch = await Promise.all(
       Array.from({ length: 50 }, (_, k) =>
@@ -33,10 +26,6 @@ beforeAll(async () => {
     );
     for (const answer of batch) sids.push(answer.body.sid);
   }
-});
-afterAll(async () => {
-  await chrome?.close();
-  await dash?.stop();
 });
 
 describe('under load', () => {

@@ -2,28 +2,15 @@
 // more events happen than the server retains, and when it comes back the stream says `reset` and the
 // page reloads its figures from the API: the counts are exact, without a reload of the page.
 
-import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import {
-  ADMIN_TOKEN,
-  type DashboardServer,
-  launchBrowser,
-  startDashboard,
-  type TestBrowser,
-} from './support/dashboard.js';
+import { describe, it } from 'vitest';
+import { ADMIN_TOKEN, type DashboardServer, type TestBrowser, useDashboard } from './support/dashboard.js';
 import { eventually } from './support/dashboard-checks.js';
 
 let dash: DashboardServer;
 let chrome: TestBrowser;
 
-beforeAll(async () => {
-  mkdirSync('/tmp/shots', { recursive: true });
-  dash = await startDashboard({ eventRetention: 10 });
-  chrome = await launchBrowser();
-});
-afterAll(async () => {
-  await chrome?.close();
-  await dash?.stop();
+useDashboard({ eventRetention: 10 }, (started) => {
+  ({ dash, chrome } = started);
 });
 
 describe('reset', () => {

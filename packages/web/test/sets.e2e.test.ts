@@ -2,16 +2,9 @@
 // usage progressbars with count/quota, amber and red levels in text, sorting and filtering, counts that
 // follow allocations made over HTTP without a reload, and the set page's IDs, spids and events.
 
-import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADMIN_TOKEN,
-  type DashboardServer,
-  launchBrowser,
-  startDashboard,
-  type TestBrowser,
-} from './support/dashboard.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, type DashboardServer, type TestBrowser, useDashboard } from './support/dashboard.js';
 import { appErrors, eventually } from './support/dashboard-checks.js';
 
 /** The page's window as the tests use it (the tests' types have no DOM). */
@@ -24,10 +17,10 @@ let chrome: TestBrowser;
 const sids: Record<string, number> = {};
 const secrets: Record<string, string> = {};
 
+useDashboard({}, (started) => {
+  ({ dash, chrome } = started);
+});
 beforeAll(async () => {
-  mkdirSync('/tmp/shots', { recursive: true });
-  dash = await startDashboard();
-  chrome = await launchBrowser();
   for (const [owner, quota, count] of [
     ['vm-low', 100, 10],
     ['vm-amber', 10, 8],
@@ -40,10 +33,6 @@ beforeAll(async () => {
     if (count > 0)
       await dash.api('POST', `/v1/sets/${set.body.sid}/ioasids`, { min: 1, max: 1_000_000, count });
   }
-});
-afterAll(async () => {
-  await chrome?.close();
-  await dash?.stop();
 });
 
 async function adminPage(hash: string, width = 1280): Promise<Page> {

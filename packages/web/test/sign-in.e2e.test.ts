@@ -1,28 +1,15 @@
 // The dashboard's sign-in against a real server: the admin sees everything, a set secret only its set,
 // a wrong token gets an alert with the API's words; and the overview's numbers.
 
-import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADMIN_TOKEN,
-  type DashboardServer,
-  launchBrowser,
-  startDashboard,
-  type TestBrowser,
-} from './support/dashboard.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, type DashboardServer, type TestBrowser, useDashboard } from './support/dashboard.js';
 import { appErrors, eventually } from './support/dashboard-checks.js';
 
 let dash: DashboardServer;
 let chrome: TestBrowser;
 
-beforeAll(async () => {
-  mkdirSync('/tmp/shots', { recursive: true });
-  dash = await startDashboard();
-  chrome = await launchBrowser();
-});
-afterAll(async () => {
-  await chrome?.close();
-  await dash?.stop();
+useDashboard({}, (started) => {
+  ({ dash, chrome } = started);
 });
 
 async function signIn(token: string, width = 1280) {

@@ -1,17 +1,11 @@
 // The degraded-store banner against a real server whose store stops taking writes: the page polls
 // GET /readyz and shows an alert with the cause while writes are refused, and drops it on recovery.
 
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADMIN_TOKEN,
-  type DashboardServer,
-  launchBrowser,
-  startDashboard,
-  type TestBrowser,
-} from './support/dashboard.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, type DashboardServer, type TestBrowser, useDashboard } from './support/dashboard.js';
 import { appErrors, eventually } from './support/dashboard-checks.js';
 import { FailingStore } from './support/failing-store.js';
 
@@ -19,17 +13,19 @@ let dash: DashboardServer;
 let chrome: TestBrowser;
 let store: FailingStore;
 
-beforeAll(async () => {
-  mkdirSync('/tmp/shots', { recursive: true });
-  store = new FailingStore(mkdtempSync(join(tmpdir(), 'ioasid-web-store-')));
-  dash = await startDashboard({ store, storeRetry: { initialMs: 100, maxMs: 500 } });
-  chrome = await launchBrowser();
-});
-afterAll(async () => {
-  await chrome?.close();
-  await dash?.stop();
+// Registered first, so it runs after useDashboard's own afterAll has stopped the server.
+afterAll(() => {
   if (store !== undefined) rmSync(store.dataDir, { recursive: true, force: true });
 });
+useDashboard(
+  () => {
+    store = new FailingStore(mkdtempSync(join(tmpdir(), 'ioasid-web-store-')));
+    return { store, storeRetry: { initialMs: 100, maxMs: 500 } };
+  },
+  (started) => {
+    ({ dash, chrome } = started);
+  },
+);
 
 describe('store banner', () => {
   it('shows the store unavailable with its cause, and goes when the store recovers', async () => {

@@ -2,8 +2,10 @@
 // at GET / with an `api()` helper to arrange state over HTTP, and a browser whose pages' problems
 // (console errors, page errors, CSP violations) are gathered in one list.
 
+import { mkdirSync } from 'node:fs';
 import type { ServerConfig } from '@ioasid/server';
 import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { launchBrowser as launchWatched, type WatchedPage } from './browser.js';
 import { ADMIN_TOKEN, startWebTestServer, type WebTestServer } from './server.js';
 
@@ -77,4 +79,34 @@ export async function launchBrowser(): Promise<TestBrowser> {
     },
     close: () => browser.close(),
   };
+}
+
+/** What a test file gets from useDashboard: its server and its browser. */
+export interface DashboardFixture {
+  readonly dash: DashboardServer;
+  readonly chrome: TestBrowser;
+}
+
+/**
+ * Starts a server (with `overrides`, or what the function returns when the file's hooks run) and Chromium
+ * before the file's tests, hands both to `ready`, and stops them after the tests. Register it before the
+ * file's own hooks: its beforeAll runs first, its afterAll last.
+ */
+export function useDashboard(
+  overrides: Partial<ServerConfig> | (() => Partial<ServerConfig>),
+  ready: (fixture: DashboardFixture) => void,
+): void {
+  let started: Partial<DashboardFixture> = {};
+  beforeAll(async () => {
+    mkdirSync('/tmp/shots', { recursive: true });
+    const dash = await startDashboard(typeof overrides === 'function' ? overrides() : overrides);
+    started = { dash };
+    const chrome = await launchBrowser();
+    started = { dash, chrome };
+    ready({ dash, chrome });
+  });
+  afterAll(async () => {
+    await started.chrome?.close();
+    await started.dash?.stop();
+  });
 }
