@@ -5,6 +5,7 @@
 // Drawing: the cells are painted into an ImageData through a Uint32Array (one write per pixel, no canvas
 // call per cell) and put on the canvas in one call; events repaint only their cells, once per animation
 // frame. Selection and keyboard focus are drawn on a second canvas above, so they never repaint cells.
+
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { ref } from 'lit/directives/ref.js';
 import { parseCssColour, parseHsl, type Rgb, rgbToCss, schemeColours, sidRgb } from './map-colours.js';
@@ -23,6 +24,7 @@ import {
 import { type MapPalette, makePalette, paintAll, paintBucket } from './map-paint.js';
 import { describeBucket, describeOccupancy, num, rangeText } from './map-text.js';
 import type { LoadRange, MapAnswer, MapEvent } from './map-types.js';
+import { visuallyHidden } from './visually-hidden.js';
 
 /** A drawn range: the IDs and the number of buckets asked for. */
 interface Level {
@@ -624,7 +626,9 @@ export class IoasidCapacityMap extends LitElement {
     this._announce = this.#buckets ? describeOccupancy(this.#buckets) : '';
   }
 
-  static override styles = css`
+  static override styles = [
+    visuallyHidden,
+    css`
     :host {
       display: block;
       position: relative;
@@ -770,18 +774,8 @@ export class IoasidCapacityMap extends LitElement {
         background: repeating-linear-gradient(45deg, #f0f3f6 0 2px, #6e7681 2px 4px);
       }
     }
-    .sr-only {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      padding: 0;
-      margin: -1px;
-      overflow: hidden;
-      clip: rect(0, 0, 0, 0);
-      white-space: nowrap;
-      border: 0;
-    }
-  `;
+  `,
+  ];
 
   override render() {
     const levels = this._levels;

@@ -3,6 +3,7 @@
 // (a ring, older ones dropped) and renders at most the newest 200 that pass the filters, NEWEST FIRST,
 // once per animation frame whatever the event rate. While paused, new events are kept and counted, and
 // shown on resume. A click (or Enter/Space) on a row fires `event-select` with the event.
+
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import {
@@ -14,6 +15,7 @@ import {
   summarizeData,
 } from './event-ring.js';
 import type { EventPayload } from './map-types.js';
+import { visuallyHidden } from './visually-hidden.js';
 
 /** A set as the filter lists it. */
 export interface LogSet {
@@ -140,7 +142,9 @@ export class IoasidEventLog extends LitElement {
     }
   };
 
-  static override styles = css`
+  static override styles = [
+    visuallyHidden,
+    css`
     :host {
       display: block;
       position: relative;
@@ -253,14 +257,6 @@ export class IoasidEventLog extends LitElement {
       padding: 0.75rem;
       color: var(--muted, inherit);
     }
-    .sr-only {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip: rect(0, 0, 0, 0);
-      white-space: nowrap;
-    }
     @container (max-width: 560px) {
       .head {
         display: none;
@@ -279,7 +275,8 @@ export class IoasidEventLog extends LitElement {
         display: none;
       }
     }
-  `;
+  `,
+  ];
 
   override render() {
     const f = this._filter;

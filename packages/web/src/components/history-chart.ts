@@ -6,11 +6,13 @@
 // uPlot's stylesheet is imported as a string and adopted into the shadow root with the element's own
 // styles (constructable stylesheets): no <style> element and no style attribute, so it works under
 // `style-src 'self'`. uPlot itself only sets element.style properties (CSSOM), which CSP allows.
+
 import { css, html, LitElement, type PropertyValues, unsafeCSS } from 'lit';
 import { ref } from 'lit/directives/ref.js';
 import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { type ChartSeries, formatValue, lineStats, summarize } from './chart-summary.js';
+import { visuallyHidden } from './visually-hidden.js';
 
 export type { ChartLine, ChartSeries } from './chart-summary.js';
 
@@ -155,6 +157,7 @@ export class IoasidHistoryChart extends LitElement {
   }
 
   static override styles = [
+    visuallyHidden,
     unsafeCSS(uplotCss),
     css`
       :host {
@@ -208,14 +211,6 @@ export class IoasidHistoryChart extends LitElement {
       }
       .muted {
         color: var(--muted, inherit);
-      }
-      .sr-only {
-        position: absolute;
-        width: 1px;
-        height: 1px;
-        overflow: hidden;
-        clip: rect(0, 0, 0, 0);
-        white-space: nowrap;
       }
     `,
   ];
