@@ -95,7 +95,7 @@ export interface RunningServer {
  * Opens the store, rebuilds the state, and listens.
  * @throws Error when the data directory is locked by another server, the store is damaged, the admin
  * token is malformed, or the address is in use; StoreUnavailableError when PostgreSQL cannot be
- * reached; DatabaseInUseError when another server serves the PostgreSQL database
+ * reached
  */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const logger = config.logger === undefined ? createLogger() : config.logger;
@@ -109,26 +109,6 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       url: config.databaseUrl,
       eventRetention: config.eventRetention ?? DEFAULT_EVENT_RETENTION,
       timeouts: config.databaseTimeouts,
-      // The lock is lost when the database goes away (or its session is ended): commits are refused
-      // (the engine goes degraded) until the store takes the lock again, which its probes try.
-      onLockLost: (message) => {
-        if (logger) {
-          logger.warn(
-            { err: message },
-            'lost the PostgreSQL session holding the instance lock; writes are refused until it is taken again (retrying)',
-          );
-        }
-      },
-      // Only another live instance holding the lock now stops this one: it no longer owns the database.
-      onLockTaken: (error) => {
-        if (logger) {
-          logger.error(
-            { err: error.message },
-            `another ioasid server owns the PostgreSQL database now (${error.message}); stopping`,
-          );
-        }
-        config.onFatal(error);
-      },
     });
     const settings = pgStore.settings;
     eventRetention = settings.eventRetention;

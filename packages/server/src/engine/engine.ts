@@ -5,11 +5,21 @@
 import { INVALID_IOASID, IoasidError, type IoasidIdInfo, type IoasidSpace, isIoasidError } from 'ioasid';
 import type { ApiError } from '../api-error.js';
 import { apiError } from '../server-reasons.js';
-import type { EventRecord, Store, StoreBatch, StoreHealth, StoreSnapshot } from '../store/store.js';
+import type {
+  CommitRecord,
+  EventRecord,
+  OpRecord,
+  Store,
+  StoreBatch,
+  StoreHealth,
+  StoreSnapshot,
+} from '../store/store.js';
 import { existingSet, requireAdmin, requireExistingSet, requireId, requireSet } from './access.js';
 import { buildBatch, countRows } from './batch-builder.js';
 import { GONE, PROBE } from './change-tracker.js';
 import { CommitQueue } from './commit-queue.js';
+import { bytesOf, callerKey, callerOf, hexOf, numbersOf, OP, stringOf } from './op-log.js';
+import { type Job, SharedCycle } from './shared-cycle.js';
 import type { Principal } from './credentials.js';
 import { type EngineLog, type EngineOptions, SILENT_LOG } from './engine-options.js';
 import { EngineState, type EngineStateConfig } from './engine-state.js';
@@ -36,6 +46,15 @@ import {
 } from './views.js';
 
 /**
+ * Thrown by a write called outside a write turn on a shared store: `durably` then queues the call for the
+ * next turn (see Engine.submit). Never reaches a client.
+ */
+export const DEFERRED = Object.freeze(new Error('this write runs in the next write turn'));
+
+/** What the engine uses of its commit scheduler (CommitQueue, or SharedCycle on a shared store). */
+type Scheduler = Pick<CommitQueue, 'durable' | 'settled' | 'resume' | 'failed'> & { schedule(meta?: boolean): void };
+
+/**
  * The allocator behind the HTTP API. Every operation is synchronous: it checks access, applies the
  * change to the core (which validates it and throws IoasidError, changing nothing, when it breaks a
  * rule), marks what changed, and returns. The caller then awaits `durable()` before answering, so an
@@ -52,7 +71,18 @@ export class Engine {
   #s: EngineState;
   readonly #config: Omit<EngineStateConfig, 'previous'>;
   readonly #store: Store;
-  readonly #queue: CommitQueue;
+  readonly #queue: Scheduler;
+  /** The write turns, when the store is shared by several servers (null otherwise). */
+  readonly #cycle: SharedCycle | null = null;
+  /** True while a write turn applies requests (writes may run), or while commits are replayed. */
+  #inTurn = false;
+  #replaying = false;
+  /** Operations applied in the current turn, for the commit log (shared stores). */
+  #ops: OpRecord[] = [];
+  /** What a replayed operation drew at random (a secret's hash, a lease's name), used instead of drawing. */
+  #given: { hash?: Uint8Array; lease?: string } | null = null;
+  #expiryTimer: NodeJS.Timeout | null = null;
+  #expiryAt = Number.POSITIVE_INFINITY;
   readonly #hub: EventHub;
   readonly #outage: StoreOutage;
   readonly #inspection: Inspection;
@@ -103,17 +133,40 @@ export class Engine {
       },
       options.storeRetry,
     );
-    this.#queue = new CommitQueue(
-      {
-        dirty: () => this.#s.tracker.dirty,
-        build: () => this.#build(),
-        commit: (batch) => this.#store.commit(batch),
-        committed: (batch, receipt, waiters, seconds) =>
-          this.#committed(batch, receipt.oldestSeq, waiters, seconds),
-        failed: (error) => this.#commitFailed(error),
-      },
-      options.commitMode ?? 'group',
-    );
+    const shared = options.store.shared;
+    if (shared === undefined) {
+      this.#queue = new CommitQueue(
+        {
+          dirty: () => this.#s.tracker.dirty,
+          build: () => this.#build(),
+          commit: (batch) => this.#store.commit(batch),
+          committed: (batch, receipt, waiters, seconds) =>
+            this.#committed(batch, receipt.oldestSeq, waiters, seconds),
+          failed: (error) => this.#commitFailed(error),
+        },
+        options.commitMode ?? 'group',
+      );
+    } else {
+      const cycle = new SharedCycle(
+        shared,
+        {
+          catchUp: (commits) => this.#catchUp(commits),
+          apply: (expired, jobs, forceMeta) => this.#applyTurn(expired, jobs, forceMeta),
+          nextExpiry: (ms) => {
+            if (ms !== null) this.#armExpiry(ms);
+          },
+          committed: (batch, receipt, requests, seconds) =>
+            this.#committed(batch, receipt.oldestSeq, requests, seconds),
+          failed: (error) => this.#commitFailed(error),
+          catchUpFailed: (error) =>
+            this.#log.warn({ err: error }, 'reading the other instances\' commits failed; the next write turn reads them'),
+        },
+        options.commitMode ?? 'group',
+      );
+      this.#cycle = cycle;
+      this.#queue = cycle;
+      shared.onCommitted(() => cycle.catchUp());
+    }
     options.store.watch?.(() => this.#storeTrouble());
   }
 
@@ -199,6 +252,16 @@ export class Engine {
     return this.#queue.durable();
   }
 
+  /**
+   * Runs a write that threw DEFERRED (a shared store): queues it for the next write turn and resolves
+   * with its result (or rejects with its error) once that turn committed.
+   * @throws (rejects) EAGAIN `store-unavailable` when the turn failed
+   */
+  submit<T>(op: () => T): Promise<T> {
+    if (this.#cycle === null) return Promise.reject(new Error('submit() is for shared stores only'));
+    return this.#cycle.submit(op);
+  }
+
   /** Reads retained events after `after` (see Store.readEvents). */
   readEvents(after: number, limit: number): Promise<EventRecord[]> {
     return this.#store.readEvents(after, limit);
@@ -241,6 +304,7 @@ export class Engine {
     requireAdmin(caller, 'installing the capacity');
     this.#s.space.installCapacity(capacity);
     this.#s.tracker.metaDirty = true;
+    this.#record([OP.capacity, capacity]);
     return this.capacity();
   }
 
@@ -252,7 +316,9 @@ export class Engine {
   createSet(caller: Principal, owner: string, quota: number): SetView & { secret: string } {
     this.#writable();
     requireAdmin(caller, 'creating a set');
-    return this.#newSet(this.#s.space.allocSet(owner, quota));
+    const set = this.#newSet(this.#s.space.allocSet(owner, quota));
+    this.#record([OP.createSet, callerKey(caller), owner, quota, hexOf(this.#s.credentials.hashOf(set.sid))]);
+    return set;
   }
 
   /**
@@ -265,7 +331,9 @@ export class Engine {
     requireAdmin(caller, 'creating the system set');
     const sid = this.#s.space.allocSystemSet(quota);
     this.#s.tracker.metaDirty = true;
-    return this.#newSet(sid);
+    const set = this.#newSet(sid);
+    this.#record([OP.createSystemSet, callerKey(caller), quota, hexOf(this.#s.credentials.hashOf(sid))]);
+    return set;
   }
 
   /** Every set the caller may see: all for the admin, its own for a set secret. */
@@ -292,6 +360,7 @@ export class Engine {
     existingSet(this.#s.space, sid);
     this.#s.space.adjustSet(sid, quota);
     this.#s.tracker.touchSet(sid);
+    this.#record([OP.adjustSet, callerKey(caller), sid, quota]);
     return setView(this.#s.space.getSet(sid));
   }
 
@@ -311,6 +380,7 @@ export class Engine {
     for (const id of before) this.#s.tracker.touchId(id, remaining.has(id) ? PROBE : GONE);
     this.#s.tracker.touchSet(sid);
     if (!exists) this.#s.setGone(sid);
+    this.#record([OP.freeSet, callerKey(caller), sid, destroy]);
   }
 
   /** The IDs of a set, ascending. @throws EACCES `other-set`; ENOENT `no-set` */
@@ -343,6 +413,7 @@ export class Engine {
     checkData(data);
     const id = this.#s.space.alloc(sid, min, max, data ?? null);
     this.#s.tracker.touchId(id);
+    this.#record([OP.alloc, callerKey(caller), sid, min, max, data ?? null]);
     return id;
   }
 
@@ -395,6 +466,7 @@ export class Engine {
       }
       throw error;
     }
+    this.#record([OP.allocMany, callerKey(caller), sid, min, max, data ?? null, count]);
     return ids;
   }
 
@@ -421,6 +493,7 @@ export class Engine {
     requireId(this.#s.space, caller, id);
     this.#s.space.free(id);
     this.#s.tracker.touchId(id);
+    this.#record([OP.free, callerKey(caller), id]);
   }
 
   /**
@@ -433,6 +506,7 @@ export class Engine {
     checkData(data);
     this.#s.space.setData(id, data);
     this.#s.tracker.touchId(id);
+    this.#record([OP.setData, callerKey(caller), id, data ?? null]);
   }
 
   /**
@@ -444,6 +518,7 @@ export class Engine {
     requireId(this.#s.space, caller, id);
     this.#s.space.attachSpid(id, spid);
     this.#s.tracker.touchId(id);
+    this.#record([OP.attachSpid, callerKey(caller), id, spid]);
   }
 
   /**
@@ -455,6 +530,7 @@ export class Engine {
     requireId(this.#s.space, caller, id);
     this.#s.space.detachSpid(id);
     this.#s.tracker.touchId(id);
+    this.#record([OP.detachSpid, callerKey(caller), id]);
   }
 
   /**
@@ -466,7 +542,9 @@ export class Engine {
     this.#writable();
     requireId(this.#s.space, caller, id);
     checkEventType(type);
-    return this.#s.space.notify(id, type);
+    const result = this.#s.space.notify(id, type);
+    this.#record([OP.notify, callerKey(caller), id, type]);
+    return result;
   }
 
   // ---- leases -------------------------------------------------------------------------------
@@ -477,7 +555,10 @@ export class Engine {
    */
   createLease(caller: Principal, ttlMs: number): LeaseView {
     this.#writable();
-    return this.#s.leaseOps.create(caller, ttlMs);
+    const lease = this.#s.leaseOps.create(caller, ttlMs, this.#given?.lease);
+    this.#record([OP.createLease, callerKey(caller), ttlMs, lease.lease]);
+    if (this.#cycle !== null) this.#armExpiry(ttlMs);
+    return lease;
   }
 
   /** Every lease with its references, ordered by name (inspection and tests; no access check). */
@@ -486,10 +567,22 @@ export class Engine {
     return this.#s.leaseOps.list();
   }
 
-  /** Restarts a lease's TTL and returns its name and TTL. @throws ENOENT `no-lease`; EACCES `not-lease-creator` */
+  /**
+   * Restarts a lease's TTL and returns its name and TTL. A read where this process keeps the time; a
+   * write on a shared store, where the database's clock does (the lease's row gets its new expiry).
+   * @throws ENOENT `no-lease`; EACCES `not-lease-creator`
+   */
   keepalive(caller: Principal, name: string): LeaseView {
-    this.#readable();
-    return this.#s.leaseOps.keepalive(caller, name);
+    if (this.#cycle === null) {
+      this.#readable();
+      return this.#s.leaseOps.keepalive(caller, name);
+    }
+    this.#writable();
+    const lease = this.#s.leaseOps.keepalive(caller, name);
+    this.#s.tracker.touchLease(name);
+    this.#record([OP.keepalive, callerKey(caller), name]);
+    this.#armExpiry(lease.ttlMs);
+    return lease;
   }
 
   /**
@@ -499,6 +592,7 @@ export class Engine {
   deleteLease(caller: Principal, name: string): void {
     this.#writable();
     this.#s.leaseOps.delete(caller, name);
+    this.#record([OP.deleteLease, callerKey(caller), name]);
   }
 
   /**
@@ -510,6 +604,7 @@ export class Engine {
   takeRef(caller: Principal, id: number, name: string): void {
     this.#writable();
     this.#s.leaseOps.takeRef(caller, id, name);
+    this.#record([OP.takeRef, callerKey(caller), id, name]);
   }
 
   /**
@@ -519,7 +614,9 @@ export class Engine {
    */
   dropRef(caller: Principal, id: number, name: string): boolean {
     this.#writable();
-    return this.#s.leaseOps.dropRef(caller, id, name);
+    const released = this.#s.leaseOps.dropRef(caller, id, name);
+    this.#record([OP.dropRef, callerKey(caller), id, name]);
+    return released;
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
@@ -529,6 +626,7 @@ export class Engine {
     if (this.#closed) return;
     this.#closed = true;
     this.#s.leases.stop();
+    if (this.#expiryTimer !== null) clearTimeout(this.#expiryTimer);
     this.#inspection.stop();
     await this.#outage.halt();
     if (!this.#queue.failed) await this.#queue.settled();
@@ -542,8 +640,15 @@ export class Engine {
    * @throws EAGAIN `store-unavailable`
    */
   #writable(): void {
+    if (this.#replaying) return;
     const refusal = this.#outage.refusal(true);
     if (refusal !== null) throw refusal;
+    if (this.#cycle !== null && !this.#inTurn) throw DEFERRED;
+  }
+
+  /** Appends an applied operation to the current turn's log (shared stores; not while replaying). */
+  #record(op: OpRecord): void {
+    if (this.#cycle !== null && !this.#replaying) this.#ops.push(op);
   }
 
   /**
@@ -557,7 +662,10 @@ export class Engine {
   }
 
   #newSet(sid: number): SetView & { secret: string } {
-    const secret = this.#s.credentials.issue(sid);
+    const given = this.#given?.hash;
+    let secret = '';
+    if (given === undefined) secret = this.#s.credentials.issue(sid);
+    else this.#s.credentials.restore(sid, given);
     this.#s.tracker.touchSet(sid);
     return { ...setView(this.#s.space.getSet(sid)), secret };
   }
@@ -568,6 +676,170 @@ export class Engine {
     const released = this.#s.leaseOps.expire(lease);
     this.#log.info({ lease: lease.lease, sid: lease.sid, released: released.length }, 'lease expired');
     this.#queue.schedule();
+  }
+
+  // ---- shared stores: write turns and catching up ----------------------------------------------
+
+  /**
+   * Replays other instances' commits (in a turn, or without the lock after a notification), hands their
+   * rows to the store (SharedStore.absorb) and publishes their events. Each commit must end at the
+   * sequence number it recorded: an instance whose replay differs is rebuilt from the store.
+   * @throws Error when a replayed operation fails or the sequence differs
+   */
+  #catchUp(commits: CommitRecord[]): void {
+    if (commits.length === 0) return;
+    const tracker = this.#s.tracker;
+    const wasInTurn = this.#inTurn;
+    this.#replaying = true;
+    this.#inTurn = true;
+    try {
+      for (const commit of commits) {
+        for (const op of commit.ops) this.#replay(op, commit.version);
+        if (tracker.nextSeq !== commit.nextSeq) {
+          throw new Error(
+            `replaying commit ${commit.version} ended at event ${tracker.nextSeq}, not ${commit.nextSeq}: this instance's state differs from the store's; it is reloaded`,
+          );
+        }
+      }
+    } finally {
+      this.#replaying = false;
+      this.#inTurn = wasInTurn;
+      this.#given = null;
+    }
+    const batch = this.#build();
+    (this.#store.shared as NonNullable<Store['shared']>).absorb(batch, commits[commits.length - 1].version);
+    this.#hub.publish(batch.events, this.#hub.oldestSeq);
+  }
+
+  /**
+   * Inside a write turn: ends the leases the database found expired (each exactly once: the turn holds
+   * the namespace's lock, and a lease another turn expired is no longer in memory), then runs the queued
+   * requests. Returns the batch and the operations, or null when nothing changed.
+   */
+  #applyTurn(
+    expired: readonly string[],
+    jobs: readonly Job[],
+    forceMeta: boolean,
+  ): { batch: StoreBatch; ops: OpRecord[] } | null {
+    this.#inTurn = true;
+    try {
+      for (const name of expired) {
+        const lease = this.#s.leases.get(name);
+        if (lease === undefined) continue;
+        const released = this.#s.leaseOps.expire(lease);
+        this.#record([OP.expire, name]);
+        this.#log.info({ lease: name, sid: lease.sid, released: released.length }, 'lease expired');
+      }
+      for (const job of jobs) job.run();
+    } finally {
+      this.#inTurn = false;
+    }
+    if (forceMeta) this.#s.tracker.metaDirty = true;
+    if (!this.#s.tracker.dirty) {
+      this.#ops = [];
+      return null;
+    }
+    const ops = this.#ops;
+    this.#ops = [];
+    return { batch: this.#build(), ops };
+  }
+
+  /**
+   * Applies one operation of another instance's commit, as that instance applied it.
+   * @throws Error when it fails (it did not fail there) or is not an operation this server knows
+   */
+  #replay(op: OpRecord, version: number): void {
+    try {
+      if (op[0] === OP.expire) {
+        const lease = this.#s.leases.get(stringOf(op, 1));
+        if (lease === undefined) throw new Error('no such lease');
+        this.#s.leaseOps.expire(lease);
+        return;
+      }
+      const who = callerOf(op[1]);
+      switch (op[0]) {
+        case OP.capacity:
+          this.#s.space.installCapacity(numbersOf(op, 1)[0]);
+          this.#s.tracker.metaDirty = true;
+          return;
+        case OP.createSet:
+          this.#given = { hash: bytesOf(op[4]) };
+          this.createSet(who, stringOf(op, 2), numbersOf(op, 3)[0]);
+          return;
+        case OP.createSystemSet:
+          this.#given = { hash: bytesOf(op[3]) };
+          this.createSystemSet(who, numbersOf(op, 2)[0]);
+          return;
+        case OP.adjustSet:
+          this.adjustSet(who, ...(numbersOf(op, 2, 3) as [number, number]));
+          return;
+        case OP.freeSet:
+          this.freeSet(who, numbersOf(op, 2)[0], op[3] === true);
+          return;
+        case OP.alloc:
+          this.alloc(who, ...(numbersOf(op, 2, 3, 4) as [number, number, number]), op[5]);
+          return;
+        case OP.allocMany: {
+          const [sid, min, max] = numbersOf(op, 2, 3, 4);
+          this.allocMany(who, sid, min, max, op[5], numbersOf(op, 6)[0]);
+          return;
+        }
+        case OP.free:
+          this.free(who, numbersOf(op, 2)[0]);
+          return;
+        case OP.setData:
+          this.setData(who, numbersOf(op, 2)[0], op[3]);
+          return;
+        case OP.attachSpid:
+          this.attachSpid(who, ...(numbersOf(op, 2, 3) as [number, number]));
+          return;
+        case OP.detachSpid:
+          this.detachSpid(who, numbersOf(op, 2)[0]);
+          return;
+        case OP.notify:
+          this.notify(who, numbersOf(op, 2)[0], stringOf(op, 3));
+          return;
+        case OP.createLease:
+          this.#given = { lease: stringOf(op, 3) };
+          this.createLease(who, numbersOf(op, 2)[0]);
+          return;
+        case OP.keepalive:
+          this.keepalive(who, stringOf(op, 2));
+          return;
+        case OP.deleteLease:
+          this.deleteLease(who, stringOf(op, 2));
+          return;
+        case OP.takeRef:
+          this.takeRef(who, numbersOf(op, 2)[0], stringOf(op, 3));
+          return;
+        case OP.dropRef:
+          this.dropRef(who, numbersOf(op, 2)[0], stringOf(op, 3));
+          return;
+        default:
+          throw new Error('not an operation this server knows (is another instance newer?)');
+      }
+    } catch (error) {
+      throw new Error(
+        `replaying ${JSON.stringify(op).slice(0, 200)} of commit ${version} failed (${error instanceof Error ? error.message : String(error)}): this instance's state differs from the store's; it is reloaded`,
+      );
+    } finally {
+      this.#given = null;
+    }
+  }
+
+  /** Makes sure a write turn runs within `ms` (a lease may expire then; the database's clock decides). */
+  #armExpiry(ms: number): void {
+    const at = Date.now() + ms;
+    if (this.#expiryTimer !== null && this.#expiryAt <= at) return;
+    if (this.#expiryTimer !== null) clearTimeout(this.#expiryTimer);
+    this.#expiryAt = at;
+    // A few milliseconds late, so the database's clock has passed the expiry when the turn asks.
+    this.#expiryTimer = setTimeout(() => {
+      this.#expiryTimer = null;
+      this.#expiryAt = Number.POSITIVE_INFINITY;
+      if (!this.stopped && this.#outage.state === 'ready') this.#queue.schedule();
+    }, ms + 5);
+    this.#expiryTimer.unref();
   }
 
   #build(): StoreBatch {
@@ -606,6 +878,10 @@ export class Engine {
    */
   #storeTrouble(): void {
     if (this.stopped || this.#outage.state !== 'ready') return;
+    if (this.#cycle !== null) {
+      this.#cycle.schedule(true);
+      return;
+    }
     this.#s.tracker.metaDirty = true;
     this.#queue.schedule();
   }
@@ -646,6 +922,7 @@ export class Engine {
     }
     this.#s.leases.stop();
     this.#s = state;
+    this.#ops = [];
     this.#queue.resume();
     this.#hub.publish(landed, snapshot.oldestSeq);
     if (landed.length > 0) {
@@ -663,6 +940,10 @@ export class Engine {
    */
   async #probe(): Promise<void> {
     if ((await this.#store.probe?.()) === 'reload') await this.#restore();
+    if (this.#cycle !== null) {
+      await this.#cycle.probe();
+      return;
+    }
     const s = this.#s;
     await this.#store.commit({
       meta: { capacity: s.space.capacity, nextSeq: s.tracker.nextSeq, systemSid: s.space.systemSid },
@@ -684,23 +965,38 @@ export class Engine {
   }
 
   async #recoveredAndSettled(): Promise<void> {
+    if (this.#cycle !== null) {
+      // On a shared store the capacity is installed in a write turn, so only if no instance did first.
+      try {
+        await this.#cycle.submit(() => this.#installWanted());
+      } catch {
+        // The turn failed: the outage took over.
+      }
+      return;
+    }
+    this.#installWanted();
+    this.#s.leases.start();
+    try {
+      await this.#queue.durable();
+    } catch {
+      // The commit failed: the outage took over (restoring, then degraded).
+    }
+  }
+
+  /** Installs the capacity asked for at start when none is installed; warns once when another is. */
+  #installWanted(): void {
     const space = this.#s.space;
     const wanted = this.#wantedCapacity;
     if (wanted > 0 && space.capacity === 0) {
       space.installCapacity(wanted);
       this.#s.tracker.metaDirty = true;
+      this.#record([OP.capacity, wanted]);
     } else if (wanted > 0 && wanted !== space.capacity && !this.#warnedCapacity) {
       this.#warnedCapacity = true;
       this.#log.warn(
         { installed: space.capacity, requested: wanted },
         `capacity ${space.capacity} is already installed in the store; the requested ${wanted} is ignored (it can be installed only once)`,
       );
-    }
-    this.#s.leases.start();
-    try {
-      await this.#queue.durable();
-    } catch {
-      // The commit failed: the outage took over (restoring, then degraded).
     }
   }
 

@@ -53,9 +53,11 @@ export class LeaseOperations {
 
   /**
    * Creates a lease owned by the caller and returns its name and TTL.
+   * @param name the lease's name when it is given (an operation replayed from the commit log); drawn at
+   * random otherwise
    * @throws ENOSPC `lease-limit`: the caller already has the most live leases its credential may have
    */
-  create(caller: Principal, ttlMs: number): LeaseView {
+  create(caller: Principal, ttlMs: number, name?: string): LeaseView {
     const creator = caller.kind === 'admin' ? null : caller.sid;
     const limit = creator === null ? this.#maxAdminLeases : this.#maxLeasesPerSet;
     const held = this.#leases.countOwnedBy(creator);
@@ -67,7 +69,7 @@ export class LeaseOperations {
         `${who} holds ${held} leases and may hold at most ${limit}`,
       );
     }
-    const lease = this.#leases.add(creator, ttlMs);
+    const lease = name === undefined ? this.#leases.add(creator, ttlMs) : this.#leases.add(creator, ttlMs, name);
     this.#tracker.touchLease(lease.lease);
     return { lease: lease.lease, ttlMs };
   }

@@ -2,17 +2,20 @@
 // that neither a success nor an error answer reveals state a crash could still take back.
 
 import type { FastifyReply } from 'fastify';
-import type { Engine } from '../engine/engine.js';
+import { DEFERRED, type Engine } from '../engine/engine.js';
 
 /**
  * Applies `op` at once, then resolves or rejects with its outcome once the current batch is on disk.
- * Reads go through here too: an answer never shows uncommitted state.
+ * Reads go through here too: an answer never shows uncommitted state. On a store several servers share,
+ * a write cannot apply at once (it must see the others' commits first): it throws DEFERRED before
+ * touching anything, and runs in the engine's next write turn instead.
  */
 export async function durably<T>(engine: Engine, op: () => T): Promise<T> {
   let result: T;
   try {
     result = op();
   } catch (error) {
+    if (error === DEFERRED) return engine.submit(op);
     await engine.durable();
     throw error;
   }

@@ -8,7 +8,6 @@ export {
   StoreUnavailableError,
 } from './pg-connect.js';
 export { connectionSurvives, describePgFailure } from './pg-failure.js';
-export { DatabaseInUseError } from './pg-instance-lock.js';
 export { migrate as migratePg } from './pg-migrate.js';
 export { SCHEMA_VERSION as PG_SCHEMA_VERSION } from './pg-schema.js';
 export { type NamespaceSettings, PgStore, type PgStoreOptions } from './pg-store.js';

@@ -16,6 +16,8 @@ export interface StoredSequence {
   readonly where: string;
   /** The IDs that have a row (updated by the caller once the batch commits). */
   readonly ids: StoredIds;
+  /** The namespace's version to record with the batch (see SharedStore). */
+  readonly version: number;
 }
 
 /**
@@ -29,11 +31,11 @@ export interface StoredSequence {
 export async function writeBatch(w: pg.Client, batch: StoreBatch, stored: StoredSequence): Promise<number> {
   const m = batch.meta;
   const meta = await w.query(
-    `INSERT INTO meta (one, capacity, next_seq, system_sid) VALUES (1, $1, $2, $3)
+    `INSERT INTO meta (one, capacity, next_seq, system_sid, version) VALUES (1, $1, $2, $3, $5)
      ON CONFLICT (one) DO UPDATE SET capacity = EXCLUDED.capacity, next_seq = EXCLUDED.next_seq,
-       system_sid = EXCLUDED.system_sid
+       system_sid = EXCLUDED.system_sid, version = EXCLUDED.version
      WHERE meta.next_seq = $4`,
-    [m.capacity, m.nextSeq, m.systemSid, stored.nextSeq],
+    [m.capacity, m.nextSeq, m.systemSid, stored.nextSeq, stored.version],
   );
   if (meta.rowCount !== 1) {
     throw new Error(
@@ -88,8 +90,10 @@ export async function writeBatch(w: pg.Client, batch: StoreBatch, stored: Stored
   }
   if (leases.upsert.length > 0) {
     await w.query(
-      `INSERT INTO leases (lease, sid, ttl_ms) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[])
-       ON CONFLICT (lease) DO UPDATE SET sid = EXCLUDED.sid, ttl_ms = EXCLUDED.ttl_ms`,
+      // A lease is written when created or kept alive: its time runs from now by the database's clock.
+      `INSERT INTO leases (lease, sid, ttl_ms, expires_at)
+       SELECT l, s, t, now() + t * interval '1 millisecond' FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS u(l, s, t)
+       ON CONFLICT (lease) DO UPDATE SET sid = EXCLUDED.sid, ttl_ms = EXCLUDED.ttl_ms, expires_at = EXCLUDED.expires_at`,
       [leases.upsert.map((r) => r.lease), leases.upsert.map((r) => r.sid), leases.upsert.map((r) => r.ttlMs)],
     );
   }

@@ -2,9 +2,8 @@
 // database's `now()` and the last event sequence number this instance committed, so GET /v1/instances
 // lists the instances whose heartbeat is at most 15 s old by the database's own clock.
 
-import { hostname } from 'node:os';
 import type pg from 'pg';
-import { INSTANCE_NAME } from './pg-instance-lock.js';
+import type { InstanceIdentity } from './pg-instance.js';
 import type { InstanceRecord } from './store.js';
 
 /** Milliseconds between two heartbeats. */
@@ -12,11 +11,15 @@ export const HEARTBEAT_MS = 2000;
 /** Seconds after its last heartbeat an instance no longer counts as live. */
 export const INSTANCE_STALE_SECONDS = 15;
 
-/** Writes this process's heartbeat on its row (none when the row is another process's). */
-export async function writeHeartbeat(client: pg.ClientBase, seq: number): Promise<void> {
+/**
+ * Writes this instance's heartbeat on its row, creating the row again if it is gone (pruned, or the
+ * database restored from a backup).
+ */
+export async function writeHeartbeat(client: pg.ClientBase, me: InstanceIdentity, seq: number): Promise<void> {
   await client.query(
-    'UPDATE instances SET last_seen_at = now(), seq = $1 WHERE name = $2 AND pid = $3 AND host = $4',
-    [seq, INSTANCE_NAME, process.pid, hostname()],
+    `INSERT INTO instances (name, pid, host, started_at, last_seen_at, seq) VALUES ($1, $2, $3, now(), now(), $4)
+     ON CONFLICT (name) DO UPDATE SET last_seen_at = now(), seq = EXCLUDED.seq`,
+    [me.name, me.pid, me.host, seq],
   );
 }
 

@@ -81,6 +81,22 @@ ALTER TABLE instances ADD COLUMN last_seen_at timestamptz NOT NULL DEFAULT now()
 ALTER TABLE instances ADD COLUMN seq bigint NOT NULL DEFAULT 0;
 `,
   },
+  {
+    version: 3,
+    description: 'several instances: the commit log, the namespace version, lease expiry by the database clock',
+    sql: `
+ALTER TABLE meta ADD COLUMN version bigint NOT NULL DEFAULT 0;
+CREATE TABLE commits (
+  version bigint PRIMARY KEY,
+  next_seq bigint NOT NULL,
+  ops text NOT NULL
+);
+ALTER TABLE leases ADD COLUMN expires_at timestamptz NOT NULL DEFAULT now();
+UPDATE leases SET expires_at = now() + ttl_ms * interval '1 millisecond';
+CREATE INDEX leases_expires_at ON leases (expires_at);
+DELETE FROM instances;
+`,
+  },
 ];
 
 /** The newest schema version this server knows; a database with a higher one is refused. */
@@ -93,5 +109,9 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 export const LOCK_CLASS = 0x494f4153;
 /** Second key: held (transaction-scoped) while migrating. */
 export const LOCK_MIGRATE = 1;
-/** Second key: held (session-scoped) by the one instance serving the database. */
-export const LOCK_INSTANCE = 2;
+/**
+ * Second key: held (transaction-scoped) by the write turn of whichever instance commits: writes to the
+ * namespace happen one turn at a time across instances. (Key 2 was the session lock of the one instance
+ * a database had before several could share it.)
+ */
+export const LOCK_NAMESPACE = 3;

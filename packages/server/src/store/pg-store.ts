@@ -1,35 +1,36 @@
 // The PostgreSQL implementation of Store: the whole state in one database, one row per live ID, each
 // batch in one transaction (synchronous_commit on) of a handful of array statements, whatever its size.
+// Several instances may share the database: writes go through turns under the namespace's lock, and
+// each instance replays the others' commits from the commit log (see SharedStore, pg-commit-log.ts).
 
 import type pg from 'pg';
 import { writeBatch } from './pg-batch.js';
+import { appendCommit, beginTurn, type LogRead, readLog } from './pg-commit-log.js';
 import { CommittedState } from './pg-committed-state.js';
 import { connect, type PgTimeouts, redactDatabaseUrl } from './pg-connect.js';
 import { connectionSurvives, describePgFailure } from './pg-failure.js';
-import { HEARTBEAT_MS, Heartbeat, readInstances, writeHeartbeat } from './pg-heartbeat.js';
+import { HEARTBEAT_MS, Heartbeat, readInstances } from './pg-heartbeat.js';
 import { decodeIdRecords, LOAD_IDS_SQL } from './pg-id-codec.js';
-import {
-  DatabaseInUseError,
-  inUse,
-  lockHolderBackend,
-  lockInstance,
-  tryLockInstance,
-  unlockInstance,
-} from './pg-instance-lock.js';
+import { type InstanceIdentity, newInstanceIdentity } from './pg-instance.js';
+import { ListenConnection } from './pg-listen.js';
 import { migrate } from './pg-migrate.js';
 import { StoredIds } from './pg-stored-ids.js';
 import type {
   CommitReceipt,
+  CommitRecord,
   DataRow,
   EventRecord,
   InstanceRecord,
   LeaseRefRow,
   LeaseRow,
   MetaRow,
+  OpRecord,
   SetRow,
+  SharedStore,
   Store,
   StoreBatch,
   StoreSnapshot,
+  WriteTurn,
 } from './store.js';
 
 /** Options of opening the PostgreSQL store. */
@@ -43,16 +44,6 @@ export interface PgStoreOptions {
   readonly eventRetention?: number;
   /** Time limits of the store's connections (see PgTimeouts for the defaults). */
   readonly timeouts?: PgTimeouts;
-  /**
-   * Told when the connection holding the instance lock is lost (the database went away, or its session
-   * was ended). Commits are refused until `load` or `probe` takes the lock again; nothing stops.
-   */
-  readonly onLockLost?: (message: string) => void;
-  /**
-   * Told when the lock, lost, cannot be taken again because another live instance holds it now: this
-   * process no longer owns the database and cannot go on (the server stops, exit 70).
-   */
-  readonly onLockTaken?: (error: DatabaseInUseError) => void;
   /** Milliseconds between two heartbeats on the instance's row (default 2,000; see pg-heartbeat.ts). */
   readonly heartbeatMs?: number;
 }
@@ -68,32 +59,51 @@ export interface NamespaceSettings {
   readonly requestedRetention: number | null;
 }
 
+/** Figures of the store's sharing with other instances, for metrics. */
+export interface SharingFigures {
+  /** The namespace's version this instance is at. */
+  readonly version: number;
+  /** The newest version this instance heard of (from notifications and its own turns). */
+  readonly newestKnown: number;
+  /** Milliseconds waited for the namespace's lock, in total, and turns that took it. */
+  readonly lockWaitMs: number;
+  readonly turns: number;
+  /** Failed database operations (turns, loads, reads, heartbeats), in total. */
+  readonly errors: number;
+}
+
 /**
- * The PostgreSQL implementation of `Store`. Two connections: the writer (load, commits, event reads) and
- * the lock holder, which keeps the instance lock (pg-instance-lock.ts). Commits are one at a time (the
- * engine's queue guarantees it); each checks the stored `next_seq` is the one it continues, so a write
- * by anything else makes it fail rather than overwrite.
+ * The PostgreSQL implementation of `Store`, shared by any number of instances. Two connections: the
+ * writer (load, write turns, commit log and event reads, one at a time) and the listener, which hears the
+ * other instances' commits (LISTEN) and carries this instance's heartbeat (pg-listen.ts).
  *
- * When the database goes away: a connection that failed is dropped and opened again by the next `load`,
- * `probe` or commit; commits are refused while the instance lock is not held; `load` re-takes the lock
- * before reading, and answers from memory (the last committed state) while the database does not answer;
- * `probe` re-takes the lock and asks for a reload (`'reload'`) whenever what memory holds may be behind
- * the database (a load answered from memory, or the lock re-taken since the last load).
+ * A write is a turn (`shared.begin`): a transaction that takes the namespace's advisory lock
+ * (transaction-scoped: a killed instance's lock ends with its session), reads the commits made since this
+ * instance's version, then writes the batch and appends the commit's operations to the log. Every batch
+ * also checks that the stored `next_seq` is the one it continues, so a write nobody replayed fails rather
+ * than being overwritten.
+ *
+ * When the database goes away: a connection that failed is dropped and opened again by the next use;
+ * `load` answers from memory (the last committed state) while the database does not answer, and the
+ * next `probe` asks for a reload (`'reload'`).
  */
 export class PgStore implements Store {
   readonly #url: string;
   readonly #timeouts: PgTimeouts;
-  readonly #options: PgStoreOptions;
   #writer: pg.Client | null;
-  #lock: pg.Client | null;
-  /** The backend pid of the lock session, to end it when a new session finds it still holding the lock. */
-  #lockBackend: number | null = null;
+  readonly #listen: ListenConnection;
+  readonly #me: InstanceIdentity;
   readonly #where: string;
   readonly #settings: NamespaceSettings;
   #loaded = false;
   #nextSeq = 1;
   #oldestSeq = 1;
-  #lockLost: string | null = null;
+  /** The namespace's version the state this store knows is at (load, absorbed and own commits). */
+  #version = 0;
+  #newestKnown = 0;
+  #lockWaitMs = 0;
+  #turns = 0;
+  #errors = 0;
   /** True while memory may be behind the database: commits are refused until a load from the database. */
   #reloadNeeded = false;
   /** The last committed state, for a load while the database does not answer. */
@@ -103,57 +113,79 @@ export class PgStore implements Store {
   #closed = false;
   /** Told when a connection is lost while idle (see Store.watch). */
   #trouble: (() => void) | null = null;
-  /** Serialises event reads with commits on the writer connection (a read never sees half a batch). */
+  readonly #committedListeners: ((version: number) => void)[] = [];
+  /** Serialises turns, loads and reads on the writer connection (a read never sees half a batch). */
   #tail: Promise<unknown> = Promise.resolve();
-  /** Writes the instance's heartbeat on the lock connection; a failure is told as trouble (Store.watch). */
+  /** Writes the instance's heartbeat on the listen connection; a failure is told as trouble (Store.watch). */
   readonly #heartbeat: Heartbeat;
+  /** See Store.shared. */
+  readonly shared: SharedStore;
 
   private constructor(
     options: PgStoreOptions,
     writer: pg.Client,
-    lock: pg.Client,
+    listen: ListenConnection,
+    me: InstanceIdentity,
     where: string,
     settings: NamespaceSettings,
   ) {
-    this.#options = options;
     this.#url = options.url;
     this.#timeouts = options.timeouts ?? {};
     this.#writer = null;
-    this.#lock = null;
+    this.#me = me;
     this.#where = where;
     this.#settings = settings;
     this.#adoptWriter(writer);
-    this.#adoptLock(lock);
+    this.#listen = listen;
+    listen.on({
+      committed: (version) => this.#heard(version),
+      lost: () => {
+        this.#errors++;
+        this.#trouble?.();
+      },
+    });
     this.#heartbeat = new Heartbeat(
-      () => this.#beat(),
-      () => this.#trouble?.(),
+      () => this.#listen.beat(this.#nextSeq - 1),
+      () => {
+        this.#errors++;
+        this.#trouble?.();
+      },
       options.heartbeatMs ?? HEARTBEAT_MS,
     );
+    const store = this;
+    this.shared = {
+      get version() {
+        return store.#version;
+      },
+      begin: () => this.#begin(),
+      readCommits: () => this.#readCommits(),
+      absorb: (batch, version) => this.#absorb(batch, version),
+      onCommitted: (listener) => {
+        this.#committedListeners.push(listener);
+      },
+    };
   }
 
   /**
-   * Connects, migrates the schema (once, whatever the number of concurrent openers), takes the instance
-   * lock and records (or reads) the namespace settings.
-   * @throws StoreUnavailableError when the database cannot be reached (message: what to check);
-   * DatabaseInUseError when another instance serves it; Error when its schema is newer than this server's
+   * Connects, migrates the schema (once, whatever the number of concurrent openers), records (or reads)
+   * the namespace settings and registers this instance.
+   * @throws StoreUnavailableError when the database cannot be reached (message: what to check); Error
+   * when its schema is newer than this server's
    */
   static async open(options: PgStoreOptions): Promise<PgStore> {
     const where = redactDatabaseUrl(options.url);
     const timeouts = options.timeouts ?? {};
-    const lock = await connect(options.url, 'ioasid-lock', timeouts);
-    let writer: pg.Client | null = null;
+    const writer = await connect(options.url, 'ioasid', timeouts);
+    let listen: ListenConnection | null = null;
     try {
-      await migrate(lock);
-      await lockInstance(lock, where);
-      const backend = await backendPid(lock);
-      writer = await connect(options.url, 'ioasid', timeouts);
+      await migrate(writer);
       const settings = await recordSettings(writer, options.eventRetention);
-      const store = new PgStore(options, writer, lock, where, settings);
-      store.#lockBackend = backend;
-      return store;
+      const me = newInstanceIdentity();
+      listen = await ListenConnection.open(options.url, timeouts, me);
+      return new PgStore(options, writer, listen, me, where, settings);
     } catch (error) {
-      await writer?.end().catch(() => {});
-      await lock.end().catch(() => {});
+      await listen?.close();
+      await writer.end().catch(() => {});
       throw error;
     }
   }
@@ -168,23 +200,37 @@ export class PgStore implements Store {
     return this.#where;
   }
 
+  /** This instance's name in `instances` (`host:pid:suffix`). */
+  get instanceName(): string {
+    return this.#me.name;
+  }
+
+  /** Figures of the sharing with other instances (metrics). */
+  sharing(): SharingFigures {
+    return {
+      version: this.#version,
+      newestKnown: Math.max(this.#newestKnown, this.#version),
+      lockWaitMs: this.#lockWaitMs,
+      turns: this.#turns,
+      errors: this.#errors,
+    };
+  }
+
   /**
-   * Reads the whole state (see Store.load) in one snapshot; IDs come packed (pg-id-codec.ts). Takes the
-   * instance lock again first when it was lost. After the first load, a database that does not answer
-   * (or refuses the read) gets the last committed state from memory instead, and the next `probe` asks
-   * for a reload.
-   * @throws StoreUnavailableError or the database's error at the first load; DatabaseInUseError when the
-   * lock, lost, is held by another instance now
+   * Reads the whole state (see Store.load) in one snapshot; IDs come packed (pg-id-codec.ts). After the
+   * first load, a database that does not answer (or refuses the read) gets the last committed state from
+   * memory instead, and the next `probe` asks for a reload.
+   * @throws StoreUnavailableError or the database's error at the first load
    */
   async load(): Promise<StoreSnapshot> {
     try {
-      await this.#holdLock();
       const snapshot = await this.#serial(() => this.#read());
       this.#reloadNeeded = false;
       this.#committed = new CommittedState(snapshot);
       return snapshot;
     } catch (error) {
-      if (this.#committed === null || error instanceof DatabaseInUseError) throw error;
+      this.#errors++;
+      if (this.#committed === null) throw error;
       this.#reloadNeeded = true;
       return this.#committed.snapshot();
     }
@@ -195,8 +241,8 @@ export class PgStore implements Store {
     const w = await this.#writerConnection();
     try {
       await w.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const metaRows = await w.query<[string, string, string]>({
-        text: 'SELECT capacity, next_seq, system_sid FROM meta WHERE one = 1',
+      const metaRows = await w.query<[string, string, string, string]>({
+        text: 'SELECT capacity, next_seq, system_sid, version FROM meta WHERE one = 1',
         rowMode: 'array',
       });
       const meta: MetaRow | null =
@@ -206,6 +252,7 @@ export class PgStore implements Store {
               capacity: Number(metaRows.rows[0][0]),
               nextSeq: Number(metaRows.rows[0][1]),
               systemSid: Number(metaRows.rows[0][2]),
+              version: Number(metaRows.rows[0][3]),
             };
       const sets: SetRow[] = (
         await w.query<[string, string | null, string, boolean, Buffer]>({
@@ -245,6 +292,7 @@ export class PgStore implements Store {
       });
       await w.query('COMMIT');
       this.#nextSeq = meta === null ? 1 : meta.nextSeq;
+      this.#version = meta?.version ?? 0;
       this.#oldestSeq = oldest.rows[0][0] === null ? this.#nextSeq : Number(oldest.rows[0][0]);
       this.#storedIds = new StoredIds();
       this.#storedIds.addAll(ids.id);
@@ -257,24 +305,165 @@ export class PgStore implements Store {
   }
 
   /**
-   * Writes the batch in one transaction; it is durable (WAL flushed, synchronous_commit on) when this
-   * resolves. One statement per kind of change, with arrays, so a batch of 1,024 IDs is a few statements.
+   * Writes the batch in one transaction under the namespace's lock, without a commit log entry: for a
+   * store this process alone writes (tests, tools). Servers write through `shared.begin`.
    * @throws Error when the transaction fails (nothing of it was written), when the stored sequence is
-   * not the one this store continues (another writer), when the instance lock was lost, or before `load`
+   * not the one this store continues (another writer), or before `load`
    */
   async commit(batch: StoreBatch): Promise<CommitReceipt> {
-    if (!this.#loaded)
-      throw new Error('the PostgreSQL store was committed to before load(); nothing was written');
-    if (this.#lockLost !== null) {
+    const turn = await this.#begin();
+    if (turn.commits === 'gap' || turn.commits.length > 0) {
+      await turn.release();
       throw new Error(
-        `the connection holding the instance lock on ${this.#where} was lost (${this.#lockLost}): writes wait until it is taken again; nothing was written`,
+        `other instances committed to ${this.#where} since this store's last load; nothing was written (servers write through write turns)`,
       );
     }
+    return turn.commit(batch, []);
+  }
+
+  /** Opens a write turn (see SharedStore.begin): the writer connection stays the turn's until it ends. */
+  #begin(): Promise<WriteTurn> {
+    this.#checkWritable();
+    return new Promise<WriteTurn>((resolveTurn, rejectTurn) => {
+      void this.#serial(async () => {
+        let w: pg.Client;
+        try {
+          w = await this.#writerConnection();
+        } catch (error) {
+          this.#errors++;
+          rejectTurn(error);
+          return;
+        }
+        let end = () => {};
+        const ended = new Promise<void>((resolve) => {
+          end = resolve;
+        });
+        try {
+          const lockWaitMs = await beginTurn(w);
+          this.#lockWaitMs += lockWaitMs;
+          this.#turns++;
+          const read = await this.#readAll(w, true);
+          resolveTurn(this.#turn(w, read, lockWaitMs, end));
+        } catch (error) {
+          this.#errors++;
+          await this.#rollback(w, error);
+          rejectTurn(error);
+          return;
+        }
+        await ended;
+      });
+    });
+  }
+
+  /** The open turn on `w`; `end` releases the writer connection to the next task. */
+  #turn(w: pg.Client, read: LogRead, lockWaitMs: number, end: () => void): WriteTurn {
+    let open = true;
+    const finish = () => {
+      open = false;
+      end();
+    };
+    return {
+      commits: read.commits,
+      expired: read.expired,
+      nextExpiryMs: read.nextExpiryMs,
+      lockWaitMs,
+      commit: async (batch: StoreBatch, ops: readonly OpRecord[]): Promise<CommitReceipt> => {
+        if (!open) throw new Error('this write turn has ended; nothing was written');
+        try {
+          this.#checkWritable();
+          this.#checkSequence(batch);
+          const version = ops.length > 0 ? this.#version + 1 : this.#version;
+          const oldest = await writeBatch(w, batch, {
+            nextSeq: this.#nextSeq,
+            oldestSeq: this.#oldestSeq,
+            where: this.#where,
+            ids: this.#storedIds,
+            version,
+          });
+          if (ops.length > 0) await appendCommit(w, version, batch.meta.nextSeq, ops);
+          await w.query('COMMIT');
+          this.#storedIds.apply(batch.ids);
+          this.#oldestSeq = oldest;
+          this.#nextSeq = batch.meta.nextSeq;
+          this.#version = version;
+          this.#committed?.apply(batch, oldest);
+          return { oldestSeq: this.#oldestSeq };
+        } catch (error) {
+          this.#errors++;
+          await this.#rollback(w, error);
+          throw error;
+        } finally {
+          finish();
+        }
+      },
+      release: async (): Promise<void> => {
+        if (!open) return;
+        try {
+          await w.query('ROLLBACK');
+        } catch (error) {
+          this.#dropWriter(w, error);
+        } finally {
+          finish();
+        }
+      },
+    };
+  }
+
+  /** Reads the whole log after this store's version (page after page), and the leases with `leases`. */
+  async #readAll(w: pg.Client, leases: boolean): Promise<LogRead> {
+    const first = await readLog(w, this.#version, leases);
+    if (first.commits === 'gap' || !first.more) return first;
+    const commits: CommitRecord[] = [...first.commits];
+    for (let more = true; more; ) {
+      const page = await readLog(w, commits[commits.length - 1].version, false);
+      if (page.commits === 'gap') return { ...first, commits: 'gap' };
+      commits.push(...page.commits);
+      more = page.more;
+    }
+    return { ...first, commits };
+  }
+
+  /** Reads the commits after this store's version, without the lock (see SharedStore.readCommits). */
+  #readCommits(): Promise<CommitRecord[] | 'gap'> {
+    return this.#serial(async () => {
+      const w = await this.#writerConnection();
+      try {
+        return (await this.#readAll(w, false)).commits;
+      } catch (error) {
+        this.#errors++;
+        this.#dropWriter(w, error);
+        throw error;
+      }
+    });
+  }
+
+  /** See SharedStore.absorb. */
+  #absorb(batch: StoreBatch, version: number): void {
+    this.#storedIds.apply(batch.ids);
+    this.#nextSeq = batch.meta.nextSeq;
+    this.#version = version;
+    this.#committed?.apply(batch, this.#oldestSeq);
+  }
+
+  /** A notification (or a reconnection, version 0) from the listen connection. */
+  #heard(version: number): void {
+    if (version > this.#newestKnown) this.#newestKnown = version;
+    for (const listener of this.#committedListeners) listener(version);
+  }
+
+  /** @throws Error before the first load, and while a reload is needed */
+  #checkWritable(): void {
+    if (!this.#loaded)
+      throw new Error('the PostgreSQL store was committed to before load(); nothing was written');
     if (this.#reloadNeeded) {
       throw new Error(
         `the state must be reloaded from ${this.#where} first (it may have changed while this server was cut off from it); nothing was written`,
       );
     }
+  }
+
+  /** @throws Error when the batch's events do not continue the stored sequence */
+  #checkSequence(batch: StoreBatch): void {
     const events = batch.events;
     if (
       events.length > 0 &&
@@ -284,39 +473,16 @@ export class PgStore implements Store {
         `events ${events[0].seq}..${events[events.length - 1].seq} do not continue the stored sequence at ${this.#nextSeq} (next ${batch.meta.nextSeq}); nothing was written`,
       );
     }
-    return this.#serial(async () => {
-      const w = await this.#writerConnection();
-      try {
-        await w.query('BEGIN');
-        const oldest = await writeBatch(w, batch, {
-          nextSeq: this.#nextSeq,
-          oldestSeq: this.#oldestSeq,
-          where: this.#where,
-          ids: this.#storedIds,
-        });
-        await w.query('COMMIT');
-        this.#storedIds.apply(batch.ids);
-        this.#oldestSeq = oldest;
-        this.#nextSeq = batch.meta.nextSeq;
-        this.#committed?.apply(batch, oldest);
-        return { oldestSeq: this.#oldestSeq };
-      } catch (error) {
-        await this.#rollback(w, error);
-        throw error;
-      }
-    });
   }
 
   /**
-   * Checks the database takes writes again: takes the instance lock again if it was lost, opens a new
-   * writer connection if needed, and runs a statement on it.
+   * Checks the database takes writes again: opens a new writer connection if needed and runs a statement
+   * on it.
    * @returns `'reload'` when the state must be loaded again before a commit (a load was answered from
-   * memory, or the lock was re-taken since the last load: another writer may have written meanwhile)
-   * @throws the connection's error while the database does not answer; DatabaseInUseError when another
-   * instance holds the lock now (also told to `onLockTaken`)
+   * memory: other instances may have written meanwhile)
+   * @throws the connection's error while the database does not answer
    */
   async probe(): Promise<'reload' | undefined> {
-    if (await this.#holdLock()) this.#reloadNeeded = true;
     await this.#serial(async () => {
       // A connection opened earlier may have ended without this process having heard yet (its session
       // was terminated a moment ago): its failure says nothing about the database now, so the probe is
@@ -349,6 +515,7 @@ export class PgStore implements Store {
     return describePgFailure(error, this.#where);
   }
 
+
   /** Returns retained events with `seq > after`, ascending, at most `limit` of them (see Store.readEvents). */
   async readEvents(after: number, limit: number): Promise<EventRecord[]> {
     return this.#serial(async () => {
@@ -378,8 +545,7 @@ export class PgStore implements Store {
   }
 
   /**
-   * The instances whose heartbeat is at most 15 s old by the database's clock (see Store.instances):
-   * with one instance per database for now, this process while its heartbeat runs.
+   * The instances whose heartbeat is at most 15 s old by the database's clock (see Store.instances).
    * @throws the connection's error while the database does not answer
    */
   async instances(): Promise<InstanceRecord[]> {
@@ -394,26 +560,14 @@ export class PgStore implements Store {
     });
   }
 
-  /** Releases the instance lock and closes both connections. Idempotent. */
+  /** Deletes the instance's row and closes both connections. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#heartbeat.stop();
     await this.#tail.catch(() => {});
     await this.#writer?.end().catch(() => {});
-    const lock = this.#lock;
-    if (lock !== null && this.#lockLost === null) await unlockInstance(lock).catch(() => {});
-    await lock?.end().catch(() => {});
-  }
-
-  /**
-   * One heartbeat: `now()` and the last committed sequence number on this instance's row, on the lock
-   * connection (nothing while the lock is lost: taking it again writes the row).
-   */
-  async #beat(): Promise<void> {
-    const lock = this.#lock;
-    if (this.#closed || lock === null || this.#lockLost !== null) return;
-    await writeHeartbeat(lock, this.#nextSeq - 1);
+    await this.#listen.close();
   }
 
   /** Runs `task` after every earlier one on the writer connection. */
@@ -460,69 +614,6 @@ export class PgStore implements Store {
       this.#dropWriter(client, rollbackError);
     }
   }
-
-  #adoptLock(client: pg.Client): void {
-    this.#lock = client;
-    this.#lockLost = null;
-    const lost = (reason: string) => {
-      if (this.#closed || this.#lock !== client || this.#lockLost !== null) return;
-      this.#lockLost = reason;
-      client.end().catch(() => {});
-      this.#options.onLockLost?.(reason);
-      this.#trouble?.();
-    };
-    client.on('error', (error) => lost(error.message));
-    client.on('end', () => lost('the connection ended'));
-  }
-
-  /**
-   * Makes sure the instance lock is held: when it was lost, opens a new lock connection and takes the
-   * lock again. The store's own previous session, if PostgreSQL has not ended it yet (a connection cut
-   * by the network), is ended first.
-   * @returns true when the lock had to be taken again
-   * @throws the connection's error; Error while an old session of this process still holds the lock;
-   * DatabaseInUseError (also told to `onLockTaken`) when another instance holds it
-   */
-  async #holdLock(): Promise<boolean> {
-    if (this.#lockLost === null && this.#lock !== null) return false;
-    if (this.#closed) throw new Error(`the PostgreSQL store on ${this.#where} is closed`);
-    const client = await connect(this.#url, 'ioasid-lock', this.#timeouts);
-    try {
-      let holder = await tryLockInstance(client);
-      // The old session of this store may still hold the lock (a connection cut by the network, which
-      // PostgreSQL has not noticed yet): end it, and try again while it goes.
-      // A holder gone between the two looks (backend null) is tried again too.
-      for (let tries = 0; holder !== undefined && tries < 10; tries++) {
-        const backend = await lockHolderBackend(client);
-        if (backend !== null && backend !== this.#lockBackend) break;
-        if (backend !== null) await client.query('SELECT pg_terminate_backend($1)', [backend]);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        holder = await tryLockInstance(client);
-      }
-      if (holder !== undefined) {
-        const backend = await lockHolderBackend(client);
-        if (backend === null || backend === this.#lockBackend) {
-          throw new Error(
-            `the instance lock on ${this.#where} is still held by this server's previous session${backend === null ? '' : ` (backend ${backend})`}, which PostgreSQL has not ended yet; nothing was written`,
-          );
-        }
-        const error = inUse(holder, this.#where);
-        this.#options.onLockTaken?.(error);
-        throw error;
-      }
-      this.#lockBackend = await backendPid(client);
-    } catch (error) {
-      await client.end().catch(() => {});
-      throw error;
-    }
-    this.#adoptLock(client);
-    return true;
-  }
-}
-
-/** The backend process id of `client`'s session. */
-async function backendPid(client: pg.Client): Promise<number> {
-  return (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
 }
 
 /**

@@ -9,6 +9,11 @@ export interface MetaRow {
   readonly nextSeq: number;
   /** The system set's ID, or INVALID_IOASID_SET (-1) while there is none. */
   readonly systemSid: number;
+  /**
+   * A shared store's commit count (see SharedStore): the version of the namespace this state is. Absent
+   * (0) for a store one process owns.
+   */
+  readonly version?: number;
 }
 
 /** One set as stored. Its count is not stored: it is the number of its IDs. */
@@ -193,9 +198,80 @@ export interface Store {
   /** Upkeep figures for /metrics (optional: a store without upkeep need not have it). */
   health?(): StoreHealth;
   /**
+   * Present when several servers share the store (PostgreSQL): commits then go through write turns under
+   * the namespace's lock, and each server catches up with the others' commits (see SharedStore).
+   */
+  readonly shared?: SharedStore;
+  /**
    * Optional: the live instances serving this namespace, as recorded in a store several servers can
    * share (PostgreSQL: those whose heartbeat is recent). A store without it is served by this process
    * alone.
    */
   instances?(): Promise<InstanceRecord[]>;
+}
+
+/**
+ * One operation as the namespace's log records it: a JSON array whose first element names the operation
+ * (see engine/op-log.ts). Other instances replay it to reach the same state.
+ */
+export type OpRecord = readonly unknown[];
+
+/** One commit of the namespace's log, as other instances read it back to catch up. */
+export interface CommitRecord {
+  /** The namespace's version after this commit (1, 2, ...: one per commit that changed anything). */
+  readonly version: number;
+  /** The sequence number the next event gets after this commit. */
+  readonly nextSeq: number;
+  /** The operations it applied, in order. */
+  readonly ops: OpRecord[];
+}
+
+/** What a write turn found when it took the namespace's lock. */
+export interface TurnStart {
+  /**
+   * The commits after the version this store last applied, ascending; `'gap'` when some of them are no
+   * longer kept (the instance fell too far behind: only a full `load` brings it back).
+   */
+  readonly commits: CommitRecord[] | 'gap';
+  /** Leases whose time ran out by the database's clock (expired exactly once by the turn that finds them). */
+  readonly expired: string[];
+  /** Milliseconds until the next of the other leases runs out, by the database's clock; null when none. */
+  readonly nextExpiryMs: number | null;
+  /** Milliseconds spent waiting for the namespace's lock. */
+  readonly lockWaitMs: number;
+}
+
+/** An open write turn: a transaction holding the namespace's lock. It must end with `commit` or `release`. */
+export interface WriteTurn extends TurnStart {
+  /**
+   * Writes the batch and the commit's operations (when there are any: they make a new version, and the
+   * other instances are notified), and commits; durable when it resolves.
+   * @throws as Store.commit: the turn is rolled back and the outcome is unknown
+   */
+  commit(batch: StoreBatch, ops: readonly OpRecord[]): Promise<CommitReceipt>;
+  /** Ends the turn without writing (rolls back). Never rejects. */
+  release(): Promise<void>;
+}
+
+/**
+ * The part of a store that several servers share. Each server keeps the namespace in memory; a write
+ * takes the namespace's lock (`begin`), replays the commits other servers made since its last one,
+ * applies its own operations, and commits rows, events and the operations' log in one transaction. A
+ * server learns of the others' commits from `onCommitted` and replays them without the lock
+ * (`readCommits`).
+ */
+export interface SharedStore {
+  /** The version of the namespace this store's state (the last load, absorbed and own commits) is at. */
+  readonly version: number;
+  /** Opens a write turn. @throws the database's error (nothing is held then) */
+  begin(): Promise<WriteTurn>;
+  /** Reads the commits after `version` without the lock (catch-up for readers); `'gap'` as in TurnStart. */
+  readCommits(): Promise<CommitRecord[] | 'gap'>;
+  /**
+   * Records that the engine applied other servers' commits up to `version`, whose rows are `batch` (so
+   * the store's own knowledge of what is stored, and its last committed state, follow).
+   */
+  absorb(batch: StoreBatch, version: number): void;
+  /** Registers `listener`, called when another server committed (or may have: after a reconnection). */
+  onCommitted(listener: (version: number) => void): void;
 }
