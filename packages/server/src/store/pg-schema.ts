@@ -81,6 +81,16 @@ ALTER TABLE instances ADD COLUMN last_seen_at timestamptz NOT NULL DEFAULT now()
 ALTER TABLE instances ADD COLUMN seq bigint NOT NULL DEFAULT 0;
 `,
   },
+  {
+    version: 3,
+    description: 'admin credentials: the SHA-256 of every admin token the instances accept',
+    sql: `
+CREATE TABLE admin_tokens (
+  hash bytea PRIMARY KEY CHECK (length(hash) = 32),
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+`,
+  },
 ];
 
 /** The newest schema version this server knows; a database with a higher one is refused. */
