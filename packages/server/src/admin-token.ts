@@ -8,7 +8,8 @@ import { join } from 'node:path';
 /** Name of the admin token file inside the data directory. */
 export const ADMIN_TOKEN_FILE = 'admin.token';
 
-const TOKEN = /^[A-Za-z0-9._~+/=-]{16,256}$/;
+/** What an admin token looks like: 16 to 256 characters of `A-Z a-z 0-9 . _ ~ + / = -`. */
+export const ADMIN_TOKEN_PATTERN = /^[A-Za-z0-9._~+/=-]{16,256}$/;
 
 /** Where the admin credential came from. */
 export interface AdminCredential {
@@ -52,7 +53,7 @@ export function loadAdminToken(dataDir: string, given?: string): AdminCredential
 }
 
 function checkToken(token: string, where: string): void {
-  if (!TOKEN.test(token)) {
+  if (!ADMIN_TOKEN_PATTERN.test(token)) {
     throw new Error(
       `the admin token in ${where} is not valid: use 16 to 256 characters of A-Z a-z 0-9 . _ ~ + / = - (for example the output of: openssl rand -base64 32)`,
     );

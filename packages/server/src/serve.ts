@@ -5,7 +5,7 @@ import { CommanderError } from 'commander';
 import pc from 'picocolors';
 import { createLogger } from './logging.js';
 import { resolveOptions, type ServeOptions, serveProgram } from './serve-options.js';
-import { startServer } from './server.js';
+import { type RunningServer, startServer } from './server.js';
 import { redactDatabaseUrl, StoreUnavailableError } from './store/pg-connect.js';
 
 /** What the serve command may use from its process; the entry (main.ts, or the CLI's) provides it. */
@@ -89,7 +89,6 @@ async function serve(raw: ServeOptions, context: ServeContext): Promise<void> {
       setTimeout(() => context.exit(EXIT_SERVE_FATAL), 200);
     },
   });
-  const admin = server.admin;
   // Stop gracefully from here on: handlers are in place before "listening on" tells anyone to send one.
   const stop = (signal: string) => {
     if (exiting) {
@@ -113,11 +112,7 @@ async function serve(raw: ServeOptions, context: ServeContext): Promise<void> {
   };
   context.onSignal('SIGTERM', () => stop('SIGTERM'));
   context.onSignal('SIGINT', () => stop('SIGINT'));
-  context.out(
-    admin.path === null
-      ? 'admin token: from IOASID_ADMIN_TOKEN'
-      : `admin token: ${admin.path}${admin.created ? ' (created, mode 0600)' : ''}`,
-  );
+  context.out(adminLine(server.admin));
   if (options.databaseUrl !== null)
     context.out(`store: PostgreSQL ${redactDatabaseUrl(options.databaseUrl)}`);
   if (options.dashboard) context.out(`dashboard: ${server.url}/`);
@@ -129,4 +124,20 @@ async function serve(raw: ServeOptions, context: ServeContext): Promise<void> {
       : { url: server.url, database: redactDatabaseUrl(options.databaseUrl) },
     'listening',
   );
+}
+
+/**
+ * The start-up line saying where the admin token is (never the token). With PostgreSQL it also says
+ * that the token's hash is in the database, or that this instance knows the hash only.
+ */
+export function adminLine(admin: RunningServer['admin']): string {
+  const where =
+    admin.path === null
+      ? 'from IOASID_ADMIN_TOKEN'
+      : `${admin.path}${admin.created ? ' (created, mode 0600)' : ''}`;
+  if (!('source' in admin)) return `admin token: ${where}`;
+  if (admin.source === 'database') {
+    return `admin token: in the database as a hash only (${admin.hashes.size} accepted): use the admin.token the first instance wrote in its data directory, or set IOASID_ADMIN_TOKEN`;
+  }
+  return `admin token: ${where}; its hash is recorded in the database (every instance accepts it)`;
 }

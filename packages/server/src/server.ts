@@ -11,7 +11,9 @@ import type { StoreRetryOptions } from './engine/store-outage.js';
 import { buildApp } from './http/app.js';
 import type { App } from './http/app-types.js';
 import { createLogger } from './logging.js';
+import { AdminHashReader, loadPgAdminToken, type PgAdminCredential } from './store/pg-admin-token.js';
 import type { PgTimeouts } from './store/pg-connect.js';
+import { connect } from './store/pg-connect.js';
 import { PgStore } from './store/pg-store.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -28,8 +30,10 @@ export interface ServerConfig {
   /** Directory of the SQLite store and the admin token file. */
   readonly dataDir: string;
   /**
-   * PostgreSQL URL: keep the state there instead of SQLite in `dataDir` (which still holds admin.token).
-   * One server per database for now; the database's recorded event retention wins over `eventRetention`.
+   * PostgreSQL URL: keep the state there instead of SQLite in `dataDir`. One server per database for now;
+   * the database's recorded event retention wins over `eventRetention`. The admin credential: every
+   * token whose hash the database records (see pg-admin-token.ts); `dataDir` holds admin.token when this
+   * instance created the first one.
    */
   readonly databaseUrl?: string;
   /** Time limits of the PostgreSQL connections (see PgTimeouts; defaults when omitted). */
@@ -40,7 +44,10 @@ export interface ServerConfig {
   readonly port?: number;
   /** Capacity installed when the store has none (default 2^20; 0: none, install with PUT /v1/capacity). */
   readonly capacity?: number;
-  /** The admin credential; omitted: read from (or created in) `<dataDir>/admin.token`. */
+  /**
+   * The admin credential; omitted: read from (or created in) `<dataDir>/admin.token`. With `databaseUrl`
+   * its hash is recorded in the database, and every admin token recorded there is accepted too.
+   */
   readonly adminToken?: string;
   /** Events kept for resuming streams (default 100,000). */
   readonly eventRetention?: number;
@@ -80,8 +87,11 @@ export interface RunningServer {
   readonly url: string;
   readonly host: string;
   readonly port: number;
-  /** Where the admin credential came from (never its content... except `token`, for embedding callers). */
-  readonly admin: AdminCredential;
+  /**
+   * Where the admin credential came from (never its content... except `token`, for embedding callers).
+   * With `databaseUrl`: a PgAdminCredential, whose token is null when this instance knows only its hash.
+   */
+  readonly admin: AdminCredential | PgAdminCredential;
   readonly app: App;
   readonly engine: Engine;
   /**
@@ -99,8 +109,11 @@ export interface RunningServer {
  */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const logger = config.logger === undefined ? createLogger() : config.logger;
-  const admin = loadAdminToken(config.dataDir, config.adminToken);
-  if (admin.warning !== null && logger) logger.warn(admin.warning);
+  const pgAdmin = config.store === undefined && config.databaseUrl !== undefined;
+  // With PostgreSQL only a given token is checked here; the credential is settled once the store is open.
+  let admin: AdminCredential | PgAdminCredential | null =
+    pgAdmin && config.adminToken === undefined ? null : loadAdminToken(config.dataDir, config.adminToken);
+  if (!pgAdmin && admin?.warning && logger) logger.warn(admin.warning);
   let eventRetention = config.eventRetention;
   let store: Store;
   if (config.store !== undefined) store = config.store;
@@ -120,6 +133,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     }
     if (logger) logger.info({ database: pgStore.where }, 'store: PostgreSQL');
     store = pgStore;
+    try {
+      admin = await settlePgAdmin(config);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    if (admin.warning !== null && logger) logger.warn(admin.warning);
   } else {
     store = SqliteStore.open({
       dataDir: config.dataDir,
@@ -133,11 +153,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       },
     });
   }
+  if (admin === null) throw new Error('the admin credential is settled before the engine opens (a bug)');
+  const credential = admin;
   let engine: Engine;
   try {
     engine = await Engine.open({
       store,
-      adminToken: admin.token,
+      adminToken: 'hashes' in credential ? credential.hashes : credential.token,
       capacity: config.capacity ?? DEFAULT_CAPACITY,
       eventRetention,
       maxLeaseRefs: config.maxLeaseRefs,
@@ -153,6 +175,25 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     await store.close();
     throw error;
   }
+  const reader =
+    'hashes' in credential && config.databaseUrl !== undefined
+      ? new AdminHashReader({
+          url: config.databaseUrl,
+          hashes: credential.hashes,
+          timeouts: config.databaseTimeouts,
+          onChange: (count) => {
+            if (logger) logger.info({ count }, 'admin credentials re-read from the database');
+          },
+          onError: (error) => {
+            if (logger) {
+              logger.warn(
+                { err: error instanceof Error ? error.message : String(error) },
+                'cannot re-read the admin credentials from the database; the known ones stay accepted',
+              );
+            }
+          },
+        })
+      : null;
   let app: App;
   try {
     app = await buildApp({
@@ -161,9 +202,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       sseKeepAliveMs: config.sseKeepAliveMs,
       minSeqWaitMs: config.minSeqWaitMs,
       dashboard: config.dashboard,
+      refreshAdmin: reader === null ? undefined : () => reader.refresh(),
     });
     await app.listen({ host: config.host ?? DEFAULT_HOST, port: config.port ?? DEFAULT_PORT });
   } catch (error) {
+    await reader?.close();
     await engine.close();
     throw error;
   }
@@ -174,15 +217,26 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     url: `http://${host}:${address.port}`,
     host: address.address,
     port: address.port,
-    admin,
+    admin: credential,
     app,
     engine,
     close() {
       closed ??= (async () => {
         await app.close();
+        await reader?.close();
         await engine.close();
       })();
       return closed;
     },
   };
+}
+
+/** The admin credential with PostgreSQL, settled on a connection of its own (see loadPgAdminToken). */
+async function settlePgAdmin(config: ServerConfig): Promise<PgAdminCredential> {
+  const client = await connect(config.databaseUrl as string, 'ioasid-admin', config.databaseTimeouts);
+  try {
+    return await loadPgAdminToken(client, config.dataDir, config.adminToken);
+  } finally {
+    await client.end().catch(() => {});
+  }
 }

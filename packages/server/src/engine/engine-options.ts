@@ -2,6 +2,7 @@
 
 import type { Store } from '../store/store.js';
 import type { CommitMode } from './commit-queue.js';
+import type { AdminHashes } from './credentials.js';
 import type { StoreRetryOptions } from './store-outage.js';
 
 /** The logger the engine writes to (pino's signature). */
@@ -19,8 +20,11 @@ export const SILENT_LOG: EngineLog = { info() {}, warn() {}, error() {}, fatal()
 export interface EngineOptions {
   /** Where the state lives. The engine owns it from now on and closes it in `close`. */
   readonly store: Store;
-  /** The admin credential. */
-  readonly adminToken: string;
+  /**
+   * The admin credential; or the hashes of the admin tokens (AdminHashes: PostgreSQL, where every admin
+   * token recorded in the database is accepted and the list is re-read by its owner).
+   */
+  readonly adminToken: string | AdminHashes;
   /** Capacity to install when the store has none (0 or omitted: none). An installed one is kept. */
   readonly capacity?: number;
   /** Events kept for resuming streams, at least 1 (default 100,000). */

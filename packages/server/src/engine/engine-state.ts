@@ -4,14 +4,15 @@
 import { INVALID_IOASID, type IoasidSpace } from 'ioasid';
 import type { StoreSnapshot } from '../store/store.js';
 import { ChangeTracker, GONE, PROBE } from './change-tracker.js';
-import { Credentials } from './credentials.js';
+import { type AdminHashes, Credentials } from './credentials.js';
 import { LeaseOperations } from './lease-operations.js';
 import { type Lease, LeaseTable } from './lease-table.js';
 import { rebuild } from './rebuild.js';
 
 /** What building a state needs besides the snapshot. */
 export interface EngineStateConfig {
-  readonly adminToken: string;
+  /** The admin credential, or the admin hashes (see Credentials). */
+  readonly adminToken: string | AdminHashes;
   /** Most references one lease may hold in total. */
   readonly maxRefs: number;
   /** Most live leases one set's secret may have created. */

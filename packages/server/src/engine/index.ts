@@ -1,7 +1,7 @@
 // The engine's public surface: the durable allocator and the types callers see.
 
 export type { CommitMode } from './commit-queue.js';
-export { ADMIN, type Principal } from './credentials.js';
+export { ADMIN, AdminHashes, type Principal } from './credentials.js';
 export { Engine } from './engine.js';
 export type { EngineLog, EngineOptions } from './engine-options.js';
 export type { EventHub, EventListener } from './event-hub.js';

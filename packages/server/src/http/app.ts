@@ -59,6 +59,11 @@ export interface AppOptions {
    * `dashboard/`, where `npm run build` writes it); false: no dashboard (GET / is then 404 `no-route`).
    */
   readonly dashboard?: string | false;
+  /**
+   * Re-reads the admin credentials (PostgreSQL: another instance may have recorded a token since); awaited
+   * before an unknown secret shaped like an admin token is refused. It limits its own rate.
+   */
+  readonly refreshAdmin?: () => Promise<void>;
 }
 
 interface KnownRoute {
@@ -126,7 +131,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     'onRequest',
     refuseEarly(() => closing),
   );
-  app.addHook('onRequest', authenticate(engine));
+  app.addHook('onRequest', authenticate(engine, options.refreshAdmin));
   app.addHook('preValidation', strictParams);
   app.addHook('preHandler', waitForMinSeq(engine.events, options.minSeqWaitMs));
   app.addHook('onSend', addSeqHeader(engine.events));

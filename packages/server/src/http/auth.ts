@@ -1,7 +1,10 @@
 // The onRequest hook that authenticates callers: `Authorization: Bearer <secret>` (or `?access_token=`
 // on the event stream), 401 EPERM when missing or unknown, 403 EACCES on admin-only routes for set secrets.
+// With PostgreSQL, an unknown secret that could be an admin token waits for a re-read of the admin hashes
+// (another instance may have recorded it) before it is refused.
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ADMIN_TOKEN_PATTERN } from '../admin-token.js';
 import type { Principal } from '../engine/credentials.js';
 import type { Engine } from '../engine/engine.js';
 import { apiError } from '../server-reasons.js';
@@ -21,8 +24,12 @@ interface Accepted {
 }
 const accepted = new WeakMap<object, Accepted>();
 
-/** Returns the hook; it sets `request.principal` on routes whose `config.auth` is not `none`. */
-export function authenticate(engine: Engine) {
+/**
+ * Returns the hook; it sets `request.principal` on routes whose `config.auth` is not `none`.
+ * @param refreshAdmin re-reads the admin credentials (see AppOptions.refreshAdmin); awaited, then asked
+ * again, for an unknown secret shaped like an admin token; omitted: an unknown secret is refused at once
+ */
+export function authenticate(engine: Engine, refreshAdmin?: () => Promise<void>) {
   return (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
     const config = request.routeOptions.config;
     const auth = config.auth ?? 'none';
@@ -69,19 +76,30 @@ export function authenticate(engine: Engine) {
       );
       return;
     }
-    const principal = engine.authenticate(secret);
-    if (principal === null) {
-      sendRefusal(reply, apiError('unknown-credential', {}, 'this credential is not known here'));
+    const found = engine.authenticate(secret);
+    const finish = (principal: Principal | null): void => {
+      if (principal === null) {
+        sendRefusal(reply, apiError('unknown-credential', {}, 'this credential is not known here'));
+        return;
+      }
+      if (header !== undefined)
+        accepted.set(socket, { header, principal, generation: engine.credentialGeneration });
+      if (auth === 'admin' && principal.kind !== 'admin') {
+        refuseSetSecret(request, reply, principal);
+        return;
+      }
+      request.principal = principal;
+      done();
+    };
+    if (found === null && refreshAdmin !== undefined && ADMIN_TOKEN_PATTERN.test(secret)) {
+      const presented = secret;
+      refreshAdmin().then(
+        () => finish(engine.authenticate(presented)),
+        () => finish(null),
+      );
       return;
     }
-    if (header !== undefined)
-      accepted.set(socket, { header, principal, generation: engine.credentialGeneration });
-    if (auth === 'admin' && principal.kind !== 'admin') {
-      refuseSetSecret(request, reply, principal);
-      return;
-    }
-    request.principal = principal;
-    done();
+    finish(found);
   };
 }
 

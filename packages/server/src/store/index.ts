@@ -2,6 +2,15 @@
 
 export { idColumnsOf, idRowsOf, NO_SPID_COLUMN } from './id-columns.js';
 export {
+  ADMIN_REREAD_EVERY_MS,
+  ADMIN_REREAD_MIN_INTERVAL_MS,
+  AdminHashReader,
+  type AdminHashReaderOptions,
+  loadPgAdminToken,
+  type PgAdminCredential,
+  readAdminHashes,
+} from './pg-admin-token.js';
+export {
   DEFAULT_PG_TIMEOUTS,
   type PgTimeouts,
   redactDatabaseUrl,

@@ -97,6 +97,16 @@ CREATE INDEX leases_expires_at ON leases (expires_at);
 DELETE FROM instances;
 `,
   },
+  {
+    version: 4,
+    description: 'admin credentials: the SHA-256 of every admin token the instances accept',
+    sql: `
+CREATE TABLE admin_tokens (
+  hash bytea PRIMARY KEY CHECK (length(hash) = 32),
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+`,
+  },
 ];
 
 /** The newest schema version this server knows; a database with a higher one is refused. */
