@@ -57,7 +57,7 @@ describe(`${INSTANCES} instance(s) on one PostgreSQL database`, () => {
         // Nothing was in doubt: every instance ran throughout.
         expect(load.rec.doubts).toEqual([]);
         const cov = load.rec.coverage;
-        for (const key of ['alloc 201', 'batch 201', 'free 204', 'alloc refused set-quota'])
+        for (const key of ['alloc 201', 'batch 201', 'free 204', 'read 200', 'alloc refused set-quota'])
           expect(cov.get(key) ?? 0, `answers "${key}"`).toBeGreaterThan(0);
         if (process.env.IOASID_MI_VERBOSE) console.log(events.length, Object.fromEntries([...cov].sort()));
 

@@ -34,6 +34,8 @@ export interface LoadClient {
   rng: Random;
   held: Map<number, string>;
   counter: number;
+  /** The highest `ioasid-seq` the client was answered: its reads ask for at least that. */
+  seq: number;
 }
 
 /** What the clients were answered, and how long the instances together answered nothing. */
@@ -147,6 +149,7 @@ export function clients(load: Load, rng: Random, n: number): LoadClient[] {
     rng: random((rng.seed + (index + 1) * 0x9e3779b9) >>> 0),
     held: new Map(),
     counter: 0,
+    seq: 0,
   }));
 }
 
@@ -193,6 +196,7 @@ export async function allocate(load: Load, c: LoadClient, min: number, max: numb
     const ids: number[] = n === 1 ? [answer.body.id] : answer.body.ids;
     const seq = Number(answer.headers.get('ioasid-seq'));
     rec.acks.push({ kind: 'alloc', req, sid, min, max, count: n, ids, seq, sentAt, ackedAt });
+    c.seq = Math.max(c.seq, seq);
     for (const id of ids) c.held.set(id, req);
     count(rec, `${op} 201`);
     return { kind: 'ok' };
@@ -225,20 +229,52 @@ export async function freeOne(load: Load, c: LoadClient): Promise<Outcome> {
   if (answer.status !== 204) return unexpected(load, `client ${c.index}: free of ID ${id} (${req})`, answer);
   const seq = Number(answer.headers.get('ioasid-seq'));
   rec.acks.push({ kind: 'free', id, sid, req, seq, sentAt, ackedAt });
+  c.seq = Math.max(c.seq, seq);
   count(rec, 'free 204');
   return { kind: 'ok' };
 }
 
 /**
+ * Reads the client's set on a random instance as of the last seq it was answered (`ioasid-min-seq`,
+ * H-CONV-6): every ID it holds must be listed, whichever instance allocated it.
+ * @throws when one is missing or the answer is neither 200 nor (the instance died) none
+ */
+export async function readOwn(load: Load, c: LoadClient): Promise<Outcome> {
+  const sid = c.set.sid;
+  const minSeq = c.seq;
+  const held = [...c.held.keys()].sort((a, b) => a - b);
+  const { answer } = await send(load, c, (url) =>
+    fetch(`${url}/v1/sets/${sid}/ioasids`, {
+      headers: { authorization: `Bearer ${c.set.secret}`, 'ioasid-min-seq': String(minSeq) },
+    }).then(async (r) => ({ status: r.status, body: await r.json(), headers: r.headers })),
+  );
+  if (answer === null || (answer.status === 503 && answer.body?.error?.reason !== 'seq-not-reached')) {
+    count(load.rec, 'read lost');
+    return { kind: 'lost' };
+  }
+  const what = `client ${c.index}: IDs of set ${sid} as of seq ${minSeq}`;
+  if (answer.status !== 200) return unexpected(load, what, answer);
+  const listed = new Set<number>(answer.body.ids);
+  const missing = held.filter((id) => !listed.has(id));
+  const seq = Number(answer.headers.get('ioasid-seq'));
+  if (missing.length > 0 || !(seq >= minSeq)) {
+    load.rec.halted = true;
+    throw new Error(`${what}: answered at seq ${seq} without the client's IDs ${missing}`);
+  }
+  count(load.rec, 'read 200');
+  return { kind: 'ok' };
+}
+
+/**
  * One random operation: an allocation in a random range of [1, span] (a batch of 2 to 4 now and
- * then), or a free. With `retry`, an allocation without answer is sent once more, as a new request, to
+ * then), a free, or a read of the client's set (`readOwn`). With `retry`, an allocation without answer is sent once more, as a new request, to
  * a random running instance (a free is never sent again: see `freeOne`).
  */
 export async function step(load: Load, c: LoadClient, retry = false): Promise<void> {
   const { rng } = c;
   const roll = rng.int(100);
   if (c.held.size > 0 && roll >= 60) {
-    await freeOne(load, c);
+    await (roll < 90 ? freeOne(load, c) : readOwn(load, c));
     return;
   }
   const half = Math.floor(load.span / 2);
