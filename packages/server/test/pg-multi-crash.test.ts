@@ -66,7 +66,7 @@ describe(`${INSTANCES} instance(s) on one PostgreSQL database, killed one at a t
       const landed = doubts.filter((d) => d.kind === 'alloc' && reqs.has(d.req)).length;
       // Recorded with the run: how long, at worst, nobody answered.
       console.log(
-        `pg-multi-crash: ${INSTANCES} instance(s), kills of ${kills}, ${acks.length} answers, ` +
+        `pg-multi-crash: ${INSTANCES} instance(s), killed instances ${kills.join(' ')}, ${acks.length} answers, ` +
           `${doubts.length} in doubt (${landed} allocations of them landed), ${events.length} events, longest gap without an answer ${Math.round(maxGapMs)} ms`,
       );
       if (process.env.IOASID_MI_VERBOSE) console.log(Object.fromEntries([...coverage].sort()));

@@ -1,6 +1,7 @@
 // The load and the final check of the multi-instance tests. Clients each work in one set with its secret
 // and send every request to a random running instance: allocations with random ranges (single and
-// batches), frees of IDs they hold, and, at the end, allocations until the set's quota refuses them. What
+// batches), frees of IDs they hold, reads of their set as of the last seq they were answered (every ID
+// they hold listed), and, at the end, allocations until the set's quota refuses them. What
 // each request was answered is recorded for the checker (support/event-log-model.ts). The final check
 // writes a barrier allocation, reads the whole log from every instance (the same on each), runs the
 // checker, and compares what every instance answers with the state the log folds to.
