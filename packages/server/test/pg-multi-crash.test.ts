@@ -13,8 +13,11 @@ import { clients, prepareLoad, step, verifyNamespace } from './support/multi-loa
 import { useTestDatabases } from './support/pg.js';
 import { random, withSeed } from './support/random.js';
 
-/** Instances sharing the database. */
-const INSTANCES = 1;
+/**
+ * Instances sharing the database. 3 needs the multi-instance mode (issue 8): until it is merged, the
+ * second instance refuses to start. The test passes with 1 (set it to 1 to run it without that mode).
+ */
+const INSTANCES = 3;
 const CLIENTS = 24;
 const KILLS = 5;
 const QUOTAS = [6, 10, 16, 24];

@@ -14,8 +14,11 @@ import { useTestDatabases } from './support/pg.js';
 import { random, withSeed } from './support/random.js';
 import { openStream } from './support/sse.js';
 
-/** Instances sharing the database. */
-const INSTANCES = 1;
+/**
+ * Instances sharing the database. 3 needs the multi-instance mode (issue 8): until it is merged, the
+ * second instance refuses to start. The test passes with 1 (set it to 1 to run it without that mode).
+ */
+const INSTANCES = 3;
 const CLIENTS = 24;
 /** Small quotas, so sets fill up during the mixed phase too (4 sets, 6 clients each). */
 const QUOTAS = [6, 10, 16, 24];
