@@ -1,11 +1,12 @@
 // Cross-instance event latency: single-ID allocations on instance A at a moderate, steady rate while
 // instance B's event stream is read; for each allocation, the time from its 2xx answer on A to the arrival
 // on B's stream of the event its `ioasid-seq` header names (H-CONV-6: at least its own event's seq).
-// With one instance A and B are the same server (the code path, not the cross-instance figure).
+// A's own stream is read too, as the same-instance reference of the same run. With one instance A and B
+// are the same server (the code path, not the cross-instance figure).
 
 import { keepAliveAgent, send } from './http-client.js';
 import { MAX, startPgCluster } from './pg-cluster.js';
-import { openEventStream } from './sse-reader.js';
+import { openEventStream, type SseReader } from './sse-reader.js';
 
 /** Figures of one run, latencies in milliseconds (negative: the event arrived before the answer). */
 export interface CrossInstanceResult {
@@ -23,6 +24,16 @@ export interface CrossInstanceResult {
   readonly eventFirst: number;
   /** Allocations whose `ioasid-seq` named their own `alloc` event (the rest shared a commit). */
   readonly ownSeq: number;
+  /** The same latency on A's own stream (the reference: no instance between). */
+  readonly sameInstanceP50Ms: number;
+  readonly sameInstanceP99Ms: number;
+}
+
+/** An allocation answered by A: its ID, its `ioasid-seq` and when the answer arrived. */
+interface Answered {
+  id: number;
+  seq: number;
+  answeredMs: number;
 }
 
 const WARMUP = 200;
@@ -42,10 +53,11 @@ export async function measureCrossInstance(
   const a = cluster.servers[0];
   const b = cluster.servers[instances > 1 ? 1 : 0];
   const stream = await openEventStream(b.url, cluster.sid);
+  const own = a === b ? stream : await openEventStream(a.url, cluster.sid);
   const agent = keepAliveAgent(IN_FLIGHT);
   try {
     const total = WARMUP + allocs;
-    const answers: { id: number; seq: number; answeredMs: number }[] = [];
+    const answers: Answered[] = [];
     const pending: Promise<void>[] = [];
     const started = performance.now();
     let sent = 0;
@@ -74,22 +86,9 @@ export async function measureCrossInstance(
     }
     await Promise.all(pending);
     if (failure !== null) throw failure;
-    const newest = Math.max(...answers.map((x) => x.seq));
-    if (!(await stream.waitFor(newest, 10_000))) {
-      throw new Error(`B's stream did not reach seq ${newest} within 10 s of the last answer`);
-    }
-    const seen = new Set([...stream.events.values()].filter((e) => e.type === 'alloc').map((e) => e.id));
-    const missing = answers.filter((x) => !seen.has(x.id)).length;
-    if (missing > 0) throw new Error(`${missing} allocated IDs never arrived as events on B`);
-    const latencies: number[] = [];
-    let ownSeq = 0;
-    for (const answer of answers.slice(WARMUP)) {
-      const event = stream.events.get(answer.seq);
-      if (event === undefined) throw new Error(`no event ${answer.seq} on B (the seq of an answer from A)`);
-      latencies.push(event.arrivedMs - answer.answeredMs);
-      if (event.id === answer.id) ownSeq++;
-    }
-    latencies.sort((x, y) => x - y);
+    const timed = answers.slice(WARMUP);
+    const latencies = await latenciesOn(stream, answers, timed, 'B');
+    const reference = await latenciesOn(own, answers, timed, 'A');
     const round = (ms: number) => Math.round(ms * 100) / 100;
     return {
       instances,
@@ -100,13 +99,43 @@ export async function measureCrossInstance(
       p99Ms: round(percentile(latencies, 0.99)),
       maxMs: round(latencies[latencies.length - 1]),
       eventFirst: latencies.filter((ms) => ms < 0).length,
-      ownSeq,
+      ownSeq: timed.filter((x) => stream.events.get(x.seq)?.id === x.id).length,
+      sameInstanceP50Ms: round(percentile(reference, 0.5)),
+      sameInstanceP99Ms: round(percentile(reference, 0.99)),
     };
   } finally {
     stream.close();
+    own.close();
     agent.destroy();
     await cluster.close();
   }
+}
+
+/**
+ * Waits until `stream` has every allocation of `answers` as an event, then gives, ascending, for each of
+ * `timed`: the arrival of the event its `ioasid-seq` names minus its answer's arrival.
+ * @throws Error when the stream misses an allocated ID or the named event 10 s after the last answer
+ */
+async function latenciesOn(
+  stream: SseReader,
+  answers: readonly Answered[],
+  timed: readonly Answered[],
+  name: string,
+): Promise<number[]> {
+  const newest = Math.max(...answers.map((x) => x.seq));
+  if (!(await stream.waitFor(newest, 10_000))) {
+    throw new Error(`${name}'s stream did not reach seq ${newest} within 10 s of the last answer`);
+  }
+  const seen = new Set([...stream.events.values()].filter((e) => e.type === 'alloc').map((e) => e.id));
+  const missing = answers.filter((x) => !seen.has(x.id)).length;
+  if (missing > 0) throw new Error(`${missing} allocated IDs never arrived as events on ${name}`);
+  const latencies = timed.map((answer) => {
+    const event = stream.events.get(answer.seq);
+    if (event === undefined)
+      throw new Error(`no event ${answer.seq} on ${name} (the seq of an answer from A)`);
+    return event.arrivedMs - answer.answeredMs;
+  });
+  return latencies.sort((x, y) => x - y);
 }
 
 /**

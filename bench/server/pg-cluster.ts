@@ -60,6 +60,9 @@ export async function startPgCluster(count: number): Promise<PgCluster> {
       { owner: 'bench', quota: MAX },
       201,
     );
+    // Creating a set has no event, so `ioasid-min-seq` cannot wait for it: poll every instance until it
+    // knows the set (another instance learns of the commit asynchronously).
+    for (const server of servers) await waitForSet(server, sid);
     return {
       servers,
       databaseUrl: database.url,
@@ -71,6 +74,21 @@ export async function startPgCluster(count: number): Promise<PgCluster> {
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/** Polls `GET /v1/sets/{sid}` on `server` until it answers 200. @throws Error after 5 s of 404s */
+async function waitForSet(server: Server, sid: number): Promise<void> {
+  const deadline = performance.now() + 5000;
+  for (;;) {
+    const response = await fetch(`${server.url}/v1/sets/${sid}`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    await response.text();
+    if (response.status === 200) return;
+    if (response.status !== 404 || performance.now() > deadline)
+      throw new Error(`set ${sid} on ${server.url}: ${response.status} (waited for it after its creation)`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
