@@ -67,7 +67,7 @@ export async function measureCrossInstance(
       for (; sent < due; sent++) {
         const index = sent;
         pending.push(
-          send(agent, a.url + cluster.allocPath, 'POST', { min: 0, max: MAX })
+          send(agent, a.url + cluster.allocPath, 'POST', { min: 0, max: MAX }, 10_000)
             .then((answer) => {
               if (answer.status !== 201)
                 throw new Error(`allocation on A answered ${answer.status}: ${answer.body}`);

@@ -25,9 +25,16 @@ export function keepAliveAgent(sockets: number): http.Agent {
 /**
  * Sends an admin-authorised JSON request to `url` through `agent`.
  * @returns the answer, whatever its status
- * @throws the socket's error when the connection fails or is reset (e.g. the server was killed)
+ * @throws the socket's error when the connection fails or is reset (e.g. the server was killed); Error
+ * when no answer came within `timeoutMs` (default: no limit)
  */
-export function send(agent: http.Agent, url: string, method: string, body?: unknown): Promise<Answer> {
+export function send(
+  agent: http.Agent,
+  url: string,
+  method: string,
+  body?: unknown,
+  timeoutMs?: number,
+): Promise<Answer> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const startedMs = performance.now();
   return new Promise((resolve, reject) => {
@@ -62,6 +69,9 @@ export function send(agent: http.Agent, url: string, method: string, body?: unkn
       },
     );
     request.on('error', reject);
+    if (timeoutMs !== undefined) {
+      request.setTimeout(timeoutMs, () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    }
     request.end(payload);
   });
 }

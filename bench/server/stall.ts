@@ -92,6 +92,8 @@ export async function measureStall(instances: number, connections = 64): Promise
     const end = performance.now();
     const unanswered = [...inFlight].map((r) => end - r.startedMs);
     stopped = true;
+    // Requests still in flight end with their sockets (a hung instance must not hang the benchmark).
+    for (const agent of agents) agent.destroy();
     await Promise.all(workers);
     const before = summarize(completions, beforeStart, killAt, []);
     const after = summarize(completions, killAt, end, unanswered);
