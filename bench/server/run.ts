@@ -56,6 +56,7 @@ const median = (values: number[]) => {
 };
 
 async function main(): Promise<void> {
+  const started = performance.now();
   const probeDir = mkdtempSync(join(tmpdir(), 'ioasid-bench-fsync-'));
   const fsync = probeFsync(probeDir);
   rmSync(probeDir, { recursive: true, force: true });
@@ -261,8 +262,10 @@ async function main(): Promise<void> {
     })),
   );
 
+  const elapsedSeconds = Math.round((performance.now() - started) / 1000);
   const result = {
     date: new Date().toISOString(),
+    elapsedSeconds,
     quick: QUICK,
     only: ONLY ?? null,
     machine: {
@@ -297,7 +300,7 @@ async function main(): Promise<void> {
   if (!QUICK && ONLY === undefined)
     mkdirSync(fileURLToPath(new URL('../results/', import.meta.url)), { recursive: true });
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`\nwritten to ${file}`);
+  console.log(`\nwritten to ${file} (the run took ${elapsedSeconds} s)`);
 }
 
 /** A target and its verdict: met or not, or why it is not judged. */
