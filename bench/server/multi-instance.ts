@@ -9,7 +9,7 @@ import { cpuSeconds, metric, type Server, stop, TOKEN } from './launch.js';
 import { MAX, setCount, startPgCluster } from './pg-cluster.js';
 import type { Sample, Scenario } from './scenarios.js';
 
-/** Load runs the connections are split into: one per instance, and at least three (see below). */
+/** Load runs the connections are split into: one per instance, and at least three (see measureCluster). */
 const MIN_RUNS = 3;
 
 /**
