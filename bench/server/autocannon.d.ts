@@ -12,6 +12,11 @@ declare module 'autocannon' {
     /** Seconds. */
     duration?: number;
     pipelining?: number;
+    /**
+     * Resolve with the raw result (histograms encoded) instead of the aggregated one, so that several
+     * runs can be merged by `aggregateResult`.
+     */
+    skipAggregateResult?: boolean;
   }
   /** Latency or throughput statistics; latencies are in milliseconds. */
   interface Stats {
@@ -33,6 +38,24 @@ declare module 'autocannon' {
     non2xx: number;
     '2xx': number;
   }
+  /** The raw outcome of a run started with `skipAggregateResult` (its latency histogram HDR-encoded). */
+  interface RawResult {
+    latencies: string;
+    duration: number;
+    errors: number;
+    timeouts: number;
+    non2xx: number;
+    '2xx': number;
+    totalCompletedRequests: number;
+  }
+  function autocannon(options: Options & { skipAggregateResult: true }): Promise<RawResult>;
   function autocannon(options: Options): Promise<Result>;
+  namespace autocannon {
+    /**
+     * Merges raw results: counts are summed and the latency histograms added, so `latency` holds the
+     * percentiles of every request of every run. `duration` is the first run's (not a sum).
+     */
+    function aggregateResult(results: RawResult[], options: Options): Result;
+  }
   export default autocannon;
 }

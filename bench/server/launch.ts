@@ -10,6 +10,17 @@ export const TOKEN = 'bench-admin-token-0123456789';
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 const BARE = fileURLToPath(new URL('./bare-fastify.ts', import.meta.url));
 
+/** Exit code of child.ts when its PostgreSQL database is served by another instance. */
+const EXIT_DATABASE_IN_USE = 69;
+
+/**
+ * A server refused to start because another instance serves its PostgreSQL database (a build without
+ * multi-instance support).
+ */
+export class InstanceRefusedError extends Error {
+  override readonly name = 'InstanceRefusedError';
+}
+
 /** A running benchmark server. */
 export interface Server {
   readonly child: ChildProcess;
@@ -36,7 +47,11 @@ export interface LaunchOptions {
   capacity?: number;
 }
 
-/** Spawns a server and resolves once it listens. */
+/**
+ * Spawns a server and resolves once it listens.
+ * @throws InstanceRefusedError when another instance serves its PostgreSQL database; Error when it exits
+ * before listening for another reason
+ */
 export async function launch(options: LaunchOptions): Promise<Server> {
   const started = performance.now();
   const args =
@@ -48,7 +63,13 @@ export async function launch(options: LaunchOptions): Promise<Server> {
   if (options.databaseUrl !== undefined) args.push('--database-url', options.databaseUrl);
   if (options.capacity !== undefined) args.push('--capacity', String(options.capacity));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let exitCode: number | null = null;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code) => {
+      exitCode = code;
+      resolve();
+    }),
+  );
   let out = '';
   const { url, ready } = await new Promise<{ url: string; ready: { ms: number; ids: number } }>(
     (resolve, reject) => {
@@ -58,7 +79,13 @@ export async function launch(options: LaunchOptions): Promise<Server> {
         const ready = /ready (\{.*\})/.exec(out);
         if (listening && ready) resolve({ url: listening[1], ready: JSON.parse(ready[1]) });
       });
-      void exited.then(() => reject(new Error(`the benchmark server exited before listening:\n${out}`)));
+      void exited.then(() =>
+        reject(
+          exitCode === EXIT_DATABASE_IN_USE
+            ? new InstanceRefusedError('another instance serves the database (no multi-instance support)')
+            : new Error(`the benchmark server exited before listening:\n${out}`),
+        ),
+      );
     },
   );
   return { child, url, readyMs: ready.ms, spawnMs: performance.now() - started, ids: ready.ids, exited };

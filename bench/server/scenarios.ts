@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { admin, cpuSeconds, launch, metric, type Server, stop, TOKEN } from './launch.js';
+import { measureCluster } from './multi-instance.js';
 import { createBenchDatabase } from './pg-database.js';
 
 /** A server configuration under test. */
@@ -16,11 +17,24 @@ export interface Contender {
   readonly store: 'sqlite' | 'memory' | 'postgres' | 'bare-fastify';
   /** False for the reference that keeps nothing: it shows the HTTP and allocator cost alone. */
   readonly durable: boolean;
+  /**
+   * PostgreSQL only: this many instances on one database, the load spread over them (multi-instance.ts).
+   * Absent: one server.
+   */
+  readonly instances?: number;
 }
 
 /**
+ * Instances of the multi-instance contender: `BENCH_PG_INSTANCES`, default 3. With 1, its code path runs
+ * on one server (the load still split into three autocannon runs), for builds without multi-instance
+ * support.
+ */
+export const PG_INSTANCES = Number(process.env.BENCH_PG_INSTANCES ?? 3);
+
+/**
  * The contender (group commit), the naive durable baseline, and the non-durable reference; then the same
- * two durable designs on PostgreSQL (one instance). The PostgreSQL baseline commits one transaction per
+ * two durable designs on PostgreSQL (one instance), with group commit also on several instances sharing
+ * one database. The PostgreSQL baseline commits one transaction per
  * request, one at a time: a global lock around each request's transaction.
  */
 export const CONTENDERS: readonly Contender[] = [
@@ -29,6 +43,13 @@ export const CONTENDERS: readonly Contender[] = [
   { name: 'no store (not durable, reference)', commitMode: 'group', store: 'memory', durable: false },
   { name: 'bare fastify route (HTTP ceiling)', commitMode: 'group', store: 'bare-fastify', durable: false },
   { name: 'PostgreSQL group commit (durable)', commitMode: 'group', store: 'postgres', durable: true },
+  {
+    name: `PostgreSQL ${PG_INSTANCES} instance${PG_INSTANCES === 1 ? '' : 's'} on one database, group commit (durable)`,
+    commitMode: 'group',
+    store: 'postgres',
+    durable: true,
+    instances: PG_INSTANCES,
+  },
   {
     name: 'PostgreSQL transaction per request, global lock (durable baseline)',
     commitMode: 'per-request',
@@ -71,8 +92,14 @@ export interface Sample {
 
 const MAX = 0xffffffff;
 
-/** Runs `scenario` against `contender` on a fresh server and data directory. @throws on any failed check */
+/**
+ * Runs `scenario` against `contender` on a fresh server and data directory (or fresh servers on one fresh
+ * database, for a multi-instance contender).
+ * @throws InstanceRefusedError when a build refuses a second instance on one database; Error on any
+ * failed check
+ */
 export async function measure(scenario: Scenario, contender: Contender, seconds: number): Promise<Sample> {
+  if (contender.instances !== undefined) return measureCluster(scenario, contender.instances, seconds);
   const dataDir = mkdtempSync(join(tmpdir(), 'ioasid-bench-server-'));
   const database = contender.store === 'postgres' ? await createBenchDatabase() : null;
   const databaseUrl = database?.url;
