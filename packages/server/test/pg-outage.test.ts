@@ -1,8 +1,8 @@
 // The PostgreSQL store when its database goes away and comes back: the words for each failure, a new
-// writer connection after the old one was ended, the instance lock re-taken, timeouts, a memory load.
+// writer connection after the old one was ended, the listen connection reopened, a turn lock ended by
+// the database after a partition, timeouts, a memory load.
 
-import { hostname } from 'node:os';
-import { DatabaseInUseError, describePgFailure, PgStore, type StoreBatch } from '@ioasid/server';
+import { describePgFailure, PgStore, type StoreBatch } from '@ioasid/server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useTestDatabases } from './support/pg.js';
 import { allocBatch } from './support/store-batch.js';
@@ -61,46 +61,21 @@ describe('PostgreSQL store across an outage', () => {
     await store.close();
   });
 
-  it('re-takes the instance lock after its session was ended, and commits only after a reload', async () => {
+  it('opens its listen connection again after its session was ended, and is told to catch up', async () => {
     const url = await dbs.create();
-    const lost: string[] = [];
-    const store = await PgStore.open({ url, onLockLost: (m) => lost.push(m) });
+    const store = await PgStore.open({ url, heartbeatMs: 100 });
     await store.load();
-    const [before] = await dbs.sql(url, ofApp('ioasid-lock'));
+    const heard: number[] = [];
+    store.shared.onCommitted((version) => heard.push(version));
+    const [before] = await dbs.sql(url, ofApp('ioasid-listen'));
     await dbs.sql(url, `SELECT pg_terminate_backend(${before.pid})`);
-    await expect.poll(() => lost.length).toBe(1);
-    await expect(store.commit(batch(2, [1]))).rejects.toThrow(
-      /instance lock .* was lost .*nothing was written/,
-    );
-    expect(await store.probe()).toBe('reload');
-    await expect(store.commit(batch(2, [1]))).rejects.toThrow(/must be reloaded .*nothing was written/);
-    await store.load();
-    await store.commit(batch(2, [1]));
-    const holders = await dbs.sql(
-      url,
-      "SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = 'ioasid-lock' AND a.datname = current_database()",
-    );
-    expect(holders).toHaveLength(1);
-    expect(holders[0].pid).not.toBe(before.pid);
-    expect(await dbs.sql(url, 'SELECT pid, host FROM instances')).toEqual([
-      { pid: process.pid, host: hostname() },
-    ]);
+    // Notifications sent while it was away are gone: the store is told to read the log (version 0).
+    await expect.poll(() => heard, { timeout: 5000 }).toContain(0);
+    const after = await dbs.sql(url, ofApp('ioasid-listen'));
+    expect(after).toHaveLength(1);
+    expect(after[0].pid).not.toBe(before.pid);
+    expect(await dbs.sql(url, 'SELECT name FROM instances')).toEqual([{ name: store.instanceName }]);
     await store.close();
-  });
-
-  it('gives up the database, telling onLockTaken, when another instance took the lock meanwhile', async () => {
-    const url = await dbs.create();
-    const taken: Error[] = [];
-    const first = await PgStore.open({ url, onLockTaken: (e) => taken.push(e) });
-    await first.load();
-    await dbs.sql(url, `SELECT pg_terminate_backend(pid) FROM (${ofApp('ioasid-lock')}) s`);
-    const second = await PgStore.open({ url });
-    await second.load();
-    await expect(first.probe()).rejects.toBeInstanceOf(DatabaseInUseError);
-    expect(taken).toHaveLength(1);
-    expect(taken[0].message).toMatch(/another ioasid instance \(pid \d+ on /);
-    await second.close();
-    await first.close();
   });
 
   it('fails a commit blocked by a session stuck holding a lock after lock_timeout, and the connection goes on', async () => {
@@ -220,34 +195,32 @@ describe('PostgreSQL store across an outage', () => {
     await store.close();
   });
 
-  it('ends its own previous lock session, which PostgreSQL kept after a partition, to take the lock again', async () => {
-    // Another namespace in another database of the same cluster holds its own instance lock, with the
-    // same advisory keys: only this database's holder may be taken for this store's old session.
-    const neighbour = await PgStore.open({ url: await dbs.create() });
-    await neighbour.load();
+  it('ends the turn of an instance cut off while holding the lock after idle_in_transaction_session_timeout', async () => {
     const url = await dbs.create();
     const proxy = await startTcpProxy(Number(new URL(url).port || 5432));
     proxies.push(proxy);
-    const taken: Error[] = [];
-    const store = await PgStore.open({
+    const cutOff = await PgStore.open({
       url: throughProxy(url, proxy.port),
-      onLockTaken: (e) => taken.push(e),
+      timeouts: { idleInTransactionMs: 1000, queryMs: 3000 },
     });
-    await store.load();
-    const [old] = await dbs.sql(url, ofApp('ioasid-lock'));
+    const other = await PgStore.open({ url });
+    await cutOff.load();
+    await other.load();
+    const held = await cutOff.shared.begin();
+    const [stuck] = await dbs.sql(url, `${ofApp('ioasid')} AND state = 'idle in transaction'`);
+    // A partition: PostgreSQL keeps the session (idle in its transaction, holding the lock) until its
+    // idle_in_transaction_session_timeout ends it; the other instance's turn then goes on.
     proxy.cut(true);
-    await expect(store.commit(batch(2, [1]))).rejects.toThrow();
-    // PostgreSQL still has the old session, holding the lock.
-    expect(await dbs.sql(url, ofApp('ioasid-lock'))).toEqual([old]);
+    const turn = await other.shared.begin();
+    expect(await dbs.sql(url, `SELECT pid FROM pg_stat_activity WHERE pid = ${stuck.pid}`)).toEqual([]);
+    await turn.commit(batch(2, [1]), [['alloc', -1, 1, 1, 1, null]]);
+    await held.release();
     proxy.restore();
-    expect(await store.probe()).toBe('reload');
-    expect(taken).toEqual([]);
-    const now = await dbs.sql(url, ofApp('ioasid-lock'));
-    expect(now).toHaveLength(1);
-    expect(now[0].pid).not.toBe(old.pid);
-    await store.load();
-    await store.commit(batch(2, [1]));
-    await store.close();
-    await neighbour.close();
+    expect(await cutOff.probe()).toBeUndefined();
+    const next = await cutOff.shared.begin();
+    expect(next.commits).toEqual([{ version: 1, nextSeq: 2, ops: [['alloc', -1, 1, 1, 1, null]] }]);
+    await next.release();
+    await cutOff.close();
+    await other.close();
   });
 });

@@ -1,10 +1,10 @@
 // `ioasid-server --database-url` as an operator runs it on PostgreSQL: it answers, restarts with its
-// state, keeps the password out of its output, refuses a second server and explains an unreachable one.
+// state, keeps the password out of its output, shares its database with a second server (leases expire
+// once) and explains an unreachable one.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { client } from './support/client.js';
 import { useTestDatabases } from './support/pg.js';
@@ -30,12 +30,9 @@ function withPassword(url: string): string {
   return u.toString();
 }
 
-/** The instance lock's first key (pg-schema.ts LOCK_CLASS, "IOAS"); the second is 2. */
-const INSTANCE_LOCK_CLASS = 0x494f4153;
-
-/** The session holding the instance lock, by its application name. */
-const LOCK_SESSION =
-  "SELECT pid FROM pg_stat_activity WHERE application_name = 'ioasid-lock' AND datname = current_database()";
+/** The server's writer session, by its application name. */
+const WRITER_SESSION =
+  "SELECT pid FROM pg_stat_activity WHERE application_name = 'ioasid' AND datname = current_database()";
 
 describe('ioasid-server on PostgreSQL', () => {
   it('answers, keeps its state across a restart, and never prints the password', async () => {
@@ -71,39 +68,78 @@ describe('ioasid-server on PostgreSQL', () => {
     expect((await second.exited).code).toBe(0);
   });
 
-  it('refuses a second server on the same database, naming the first, until the first stops', async () => {
+  it('serves one namespace from two servers on one database; a killed one blocks nothing', async () => {
     const url = await dbs.create();
-    const first = await spawnServe(['--port', '0', '--data-dir', tempDir(), '--database-url', url], {
-      IOASID_ADMIN_TOKEN: TOKEN,
+    const args = () => ['--port', '0', '--data-dir', tempDir(), '--database-url', url, '--capacity', '4096'];
+    const first = await spawnServe(args(), { IOASID_ADMIN_TOKEN: TOKEN });
+    const second = await spawnServe(args(), { IOASID_ADMIN_TOKEN: TOKEN });
+    const a = client(first.url, TOKEN);
+    const b = client(second.url, TOKEN);
+    const set = await a.post('/v1/sets', { owner: 'vm-a', quota: 64 });
+    expect(set.status).toBe(201);
+    // The set is created on the first; the second replays it (and its secret) from the commit log.
+    const vm = client(second.url, set.body.secret);
+    expect((await vm.post(`/v1/sets/${set.body.sid}/ioasids`, { min: 10, max: 100 })).body).toEqual({
+      id: 10,
     });
-    const refused = await runServer(['--port', '0', '--data-dir', tempDir(), '--database-url', url], {
-      IOASID_ADMIN_TOKEN: TOKEN,
+    expect((await a.post(`/v1/sets/${set.body.sid}/ioasids`, { min: 10, max: 100 })).body).toEqual({
+      id: 11,
     });
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(
-      new RegExp(`another ioasid instance \\(pid ${first.child.pid} on .*\\) serves the database`),
-    );
+    expect((await b.delete('/v1/ioasids/10')).status).toBe(204);
+    // Lowest free at its commit, whichever server answers.
+    expect((await a.post(`/v1/sets/${set.body.sid}/ioasids`, { min: 10, max: 100 })).body).toEqual({
+      id: 10,
+    });
     first.child.kill('SIGKILL');
     await first.exited;
-    // The dead server's session ends with it, and its lock too.
-    const next = await spawnServe(['--port', '0', '--data-dir', tempDir(), '--database-url', url], {
-      IOASID_ADMIN_TOKEN: TOKEN,
+    expect((await vm.post(`/v1/sets/${set.body.sid}/ioasids`, { min: 10, max: 100 })).body).toEqual({
+      id: 12,
     });
-    next.child.kill('SIGTERM');
-    expect(await next.exited, next.stderr()).toEqual({ code: 0, signal: null });
+    expect((await b.get(`/v1/sets/${set.body.sid}/ioasids`)).body).toEqual({ ids: [10, 11, 12] });
+    second.child.kill('SIGTERM');
+    expect(await second.exited, second.stderr()).toEqual({ code: 0, signal: null });
   });
 
-  it('takes its instance lock again when only its lock session ends, serving reads throughout', async () => {
+  it('expires a lease once, by the database clock, whichever of two servers created or kept it', async () => {
+    const url = await dbs.create();
+    const args = () => ['--port', '0', '--data-dir', tempDir(), '--database-url', url, '--capacity', '4096'];
+    const [first, second] = [
+      await spawnServe(args(), { IOASID_ADMIN_TOKEN: TOKEN }),
+      await spawnServe(args(), { IOASID_ADMIN_TOKEN: TOKEN }),
+    ];
+    const a = client(first.url, TOKEN);
+    const b = client(second.url, TOKEN);
+    const set = await a.post('/v1/sets', { owner: 'vm-a', quota: 8 });
+    const id = (await a.post(`/v1/sets/${set.body.sid}/ioasids`, { min: 1, max: 8 })).body.id;
+    const lease = (await a.post('/v1/leases', { ttlMs: 1000 })).body.lease;
+    expect((await b.post(`/v1/ioasids/${id}/refs`, { lease })).status).toBe(204);
+    expect((await b.delete(`/v1/ioasids/${id}`)).status).toBe(204); // free-pending while the lease holds it
+    // Kept alive on the other server: the expiry moves for both.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect((await b.post(`/v1/leases/${lease}/keepalive`)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect((await a.get('/v1/leases')).body.leases).toHaveLength(1);
+    await expect.poll(async () => (await b.get('/v1/leases')).body.leases.length, { timeout: 5000 }).toBe(0);
+    await expect.poll(async () => (await a.get('/v1/leases')).body.leases.length, { timeout: 5000 }).toBe(0);
+    const expired = await dbs.sql(url, "SELECT data FROM events WHERE type = 'lease-expired'");
+    expect(expired).toEqual([{ data: JSON.stringify({ lease, released: [id] }) }]);
+    expect((await a.get(`/v1/sets/${set.body.sid}/ioasids`)).body).toEqual({ ids: [] });
+    for (const server of [first, second]) {
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toEqual({ code: 0, signal: null });
+    }
+  });
+
+  it('goes on after its writer session is ended, refusing writes at most until it reconnects', async () => {
     const url = await dbs.create();
     const args = ['--port', '0', '--data-dir', tempDir(), '--database-url', url, '--capacity', '4096'];
     const server = await spawnServe(args, { IOASID_ADMIN_TOKEN: TOKEN });
     const admin = client(server.url, TOKEN);
     const set = await admin.post('/v1/sets', { owner: 'vm-a', quota: 64 });
     expect(set.status).toBe(201);
-    const [before] = await dbs.sql(url, LOCK_SESSION);
+    const [before] = await dbs.sql(url, WRITER_SESSION);
     const ended = await dbs.sql(url, `SELECT pg_terminate_backend(${before.pid}) AS ended`);
     expect(ended).toEqual([{ ended: true }]);
-    // Writes are refused (503 EAGAIN store-unavailable) only until the lock is taken again.
     const vm = client(server.url, set.body.secret);
     const deadline = Date.now() + 15_000;
     let created = 0;
@@ -118,39 +154,11 @@ describe('ioasid-server on PostgreSQL', () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
-    expect(created).toBeGreaterThan(0);
-    const [after] = await dbs.sql(url, LOCK_SESSION);
+    expect(created).toBe(10);
+    const [after] = await dbs.sql(url, WRITER_SESSION);
     expect(after.pid).not.toBe(before.pid);
-    expect(server.stderr()).toMatch(
-      /lost the PostgreSQL session holding the instance lock; writes are refused/,
-    );
     server.child.kill('SIGTERM');
     expect(await server.exited).toEqual({ code: 0, signal: null });
-  });
-
-  it('stops with exit 70 when another server took the database while its lock session was gone', async () => {
-    const url = await dbs.create();
-    const args = ['--port', '0', '--data-dir', tempDir(), '--database-url', url];
-    const first = await spawnServe(args, { IOASID_ADMIN_TOKEN: TOKEN });
-    // "Another server": a session that records itself as the holder and queues for the lock before the
-    // first server's lock session is ended, so PostgreSQL grants it the lock the moment that one goes.
-    const other = new pg.Client({ connectionString: url });
-    await other.connect();
-    await other.query("UPDATE instances SET pid = 4242, host = 'host-b', started_at = now()");
-    const granted = other.query('SELECT pg_advisory_lock($1, $2)', [INSTANCE_LOCK_CLASS, 2]);
-    await expect
-      .poll(
-        async () =>
-          (await dbs.sql(url, "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).length,
-      )
-      .toBe(1);
-    await dbs.sql(url, `SELECT pg_terminate_backend(pid) FROM (${LOCK_SESSION}) s`);
-    await granted;
-    expect(await first.exited).toEqual({ code: 70, signal: null });
-    expect(first.stderr()).toMatch(
-      /another ioasid server owns the PostgreSQL database now \(another ioasid instance \(pid 4242 on host-b/,
-    );
-    await other.end();
   });
 
   it('keeps the event retention recorded in the database and says so when another is asked for', async () => {

@@ -1,9 +1,9 @@
 // The PostgreSQL store against a real server: the shared Store contract, plus what is specific to the
-// database (migrations under concurrent opens, the instance lock, settings, direct writes, errors).
+// database (migrations under concurrent opens, instances sharing it through write turns, settings, direct
+// writes, errors).
 
 import { hostname } from 'node:os';
 import {
-  DatabaseInUseError,
   type IdRow,
   idRowsOf,
   migratePg,
@@ -49,53 +49,101 @@ describe('PostgreSQL store database', () => {
     expect(rows).toEqual(versions.map((version) => ({ version })));
   });
 
-  it('lets one of three concurrent opens serve the database and refuses the others, naming it', async () => {
+  it('lets three concurrent opens share the database, each with a row of its own until it closes', async () => {
     const url = await dbs.create();
-    const results = await Promise.allSettled([0, 1, 2].map(() => PgStore.open({ url })));
-    const opened = results.filter((r) => r.status === 'fulfilled');
-    const refused = results.filter((r) => r.status === 'rejected');
-    expect(opened).toHaveLength(1);
-    expect(refused).toHaveLength(2);
-    for (const r of refused) {
-      expect(r.reason).toBeInstanceOf(DatabaseInUseError);
-      expect(r.reason.message).toMatch(/another ioasid instance .*serves the database/);
-    }
+    const stores = await Promise.all([0, 1, 2].map(() => PgStore.open({ url })));
+    const names = stores.map((store) => store.instanceName);
+    expect(new Set(names).size).toBe(3);
+    for (const name of names) expect(name).toMatch(new RegExp(`^${hostname()}:${process.pid}:[0-9a-f]{6}$`));
     expect(await dbs.sql(url, 'SELECT count(*)::int AS n FROM schema_migrations')).toEqual([
       { n: PG_SCHEMA_VERSION },
     ]);
-    await (opened[0] as PromiseFulfilledResult<PgStore>).value.close();
+    expect(await stores[0].instances()).toHaveLength(3);
+    await stores[2].close();
+    expect(await stores[0].instances()).toHaveLength(2);
+    await Promise.all(stores.slice(0, 2).map((store) => store.close()));
   });
 
-  it('refuses a second instance with the pid and host of the first, and admits one after close', async () => {
+  it('serialises write turns: the second waits for the first and finds its commit in the log', async () => {
     const url = await dbs.create();
-    const first = await PgStore.open({ url });
-    await first.load();
-    const refusal = await PgStore.open({ url }).catch((error: unknown) => error);
-    expect(refusal).toBeInstanceOf(DatabaseInUseError);
-    expect((refusal as Error).message).toContain(`pid ${process.pid} on ${hostname()}`);
-    expect((refusal as Error).message).toMatch(/several instances on one database come with/);
-    await first.close();
-    const second = await PgStore.open({ url });
-    expect((await second.load()).meta).toBeNull();
-    await second.close();
+    const [a, b] = await Promise.all([PgStore.open({ url }), PgStore.open({ url })]);
+    await a.load();
+    await b.load();
+    const heard: number[] = [];
+    b.shared.onCommitted((version) => heard.push(version));
+    const turnA = await a.shared.begin();
+    expect(turnA.commits).toEqual([]);
+    let bStarted = false;
+    const turnB = b.shared.begin().then((turn) => {
+      bStarted = true;
+      return turn;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(bStarted).toBe(false); // A holds the namespace's lock
+    await turnA.commit(batch({ meta: { capacity: 8, nextSeq: 2, systemSid: -1 }, events: [ev(1)] }), [
+      ['cap', 8],
+    ]);
+    const second = await turnB;
+    expect(second.commits).toEqual([{ version: 1, nextSeq: 2, ops: [['cap', 8]] }]);
+    expect(second.lockWaitMs).toBeGreaterThan(100);
+    await second.release();
+    await expect.poll(() => heard).toContain(1);
+    expect(a.shared.version).toBe(1);
+    expect(b.shared.version).toBe(0); // until the engine absorbs what it replayed
+    expect(await b.shared.readCommits()).toHaveLength(1);
+    await a.close();
+    await b.close();
   });
 
-  it('frees the database when the first instance session dies, and that instance then commits nothing', async () => {
+  it('ends the turn lock of an instance whose session dies, so the others go on', async () => {
     const url = await dbs.create();
-    const lost: string[] = [];
-    const first = await PgStore.open({ url, onLockLost: (message) => lost.push(message) });
-    await first.load();
-    // What PostgreSQL does when the process holding the lock dies: the session ends, the lock with it.
-    await dbs.sql(
+    const [a, b] = await Promise.all([PgStore.open({ url }), PgStore.open({ url })]);
+    await a.load();
+    await b.load();
+    const held = await a.shared.begin(); // the instance "dies" holding the lock
+    const [{ pid }] = await dbs.sql(
       url,
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ioasid-lock' AND datname = current_database()",
+      "SELECT pid FROM pg_stat_activity WHERE application_name = 'ioasid' AND state = 'idle in transaction' AND datname = current_database()",
     );
-    const second = await PgStore.open({ url });
-    await second.load();
-    await expect.poll(() => lost.length).toBeGreaterThan(0);
-    await expect(first.commit(batch())).rejects.toThrow(/instance lock .* was lost.*nothing was written/);
-    await second.close();
-    await first.close();
+    const turnB = b.shared.begin();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await dbs.sql(url, `SELECT pg_terminate_backend(${Number(pid)})`);
+    const turn = await turnB;
+    expect(turn.commits).toEqual([]);
+    await turn.release();
+    await held.release(); // its connection is gone: ending the turn only frees the store's queue
+    await a.close();
+    await b.close();
+  });
+
+  it('says when the log no longer holds what an instance must replay, and expires leases by its clock', async () => {
+    const url = await dbs.create();
+    const [a, b] = await Promise.all([PgStore.open({ url }), PgStore.open({ url })]);
+    await a.load();
+    await b.load();
+    const turn = await a.shared.begin();
+    await turn.commit(
+      batch({
+        leases: {
+          upsert: [
+            { lease: 'short', sid: null, ttlMs: 1 },
+            { lease: 'long', sid: null, ttlMs: 60_000 },
+          ],
+          remove: [],
+        },
+      }),
+      [['lease', -1, 1, 'short']],
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const next = await a.shared.begin();
+    expect(next.expired).toEqual(['short']);
+    expect(next.nextExpiryMs).toBeGreaterThan(50_000);
+    expect(next.nextExpiryMs).toBeLessThanOrEqual(60_000);
+    await next.release();
+    await dbs.sql(url, 'DELETE FROM commits');
+    expect(await b.shared.readCommits()).toBe('gap');
+    await a.close();
+    await b.close();
   });
 
   it('refuses a commit that does not continue the stored sequence (something else wrote)', async () => {

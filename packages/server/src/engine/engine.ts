@@ -18,8 +18,6 @@ import { existingSet, requireAdmin, requireExistingSet, requireId, requireSet } 
 import { buildBatch, countRows } from './batch-builder.js';
 import { GONE, PROBE } from './change-tracker.js';
 import { CommitQueue } from './commit-queue.js';
-import { bytesOf, callerKey, callerOf, hexOf, numbersOf, OP, stringOf } from './op-log.js';
-import { type Job, SharedCycle } from './shared-cycle.js';
 import type { Principal } from './credentials.js';
 import { type EngineLog, type EngineOptions, SILENT_LOG } from './engine-options.js';
 import { EngineState, type EngineStateConfig } from './engine-state.js';
@@ -35,6 +33,8 @@ import {
   limitOption,
   MAX_LEASE_REFS,
 } from './limits.js';
+import { bytesOf, callerKey, callerOf, hexOf, numbersOf, OP, stringOf } from './op-log.js';
+import { type Job, SharedCycle } from './shared-cycle.js';
 import { StoreOutage, type StoreStatus } from './store-outage.js';
 import {
   type CommitInfo,
@@ -52,7 +52,9 @@ import {
 export const DEFERRED = Object.freeze(new Error('this write runs in the next write turn'));
 
 /** What the engine uses of its commit scheduler (CommitQueue, or SharedCycle on a shared store). */
-type Scheduler = Pick<CommitQueue, 'durable' | 'settled' | 'resume' | 'failed'> & { schedule(meta?: boolean): void };
+type Scheduler = Pick<CommitQueue, 'durable' | 'settled' | 'resume' | 'failed'> & {
+  schedule(meta?: boolean): void;
+};
 
 /**
  * The allocator behind the HTTP API. Every operation is synchronous: it checks access, applies the
@@ -159,7 +161,10 @@ export class Engine {
             this.#committed(batch, receipt.oldestSeq, requests, seconds),
           failed: (error) => this.#commitFailed(error),
           catchUpFailed: (error) =>
-            this.#log.warn({ err: error }, 'reading the other instances\' commits failed; the next write turn reads them'),
+            this.#log.warn(
+              { err: error },
+              "reading the other instances' commits failed; the next write turn reads them",
+            ),
         },
         options.commitMode ?? 'group',
       );

@@ -69,7 +69,8 @@ export class LeaseOperations {
         `${who} holds ${held} leases and may hold at most ${limit}`,
       );
     }
-    const lease = name === undefined ? this.#leases.add(creator, ttlMs) : this.#leases.add(creator, ttlMs, name);
+    const lease =
+      name === undefined ? this.#leases.add(creator, ttlMs) : this.#leases.add(creator, ttlMs, name);
     this.#tracker.touchLease(lease.lease);
     return { lease: lease.lease, ttlMs };
   }

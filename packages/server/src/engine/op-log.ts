@@ -56,7 +56,8 @@ export function bytesOf(hex: unknown): Uint8Array {
 export function numbersOf(op: OpRecord, ...indexes: number[]): number[] {
   return indexes.map((i) => {
     const value = op[i];
-    if (typeof value !== 'number') throw new Error(`operation ${JSON.stringify(op[0])} has no number at ${i}`);
+    if (typeof value !== 'number')
+      throw new Error(`operation ${JSON.stringify(op[0])} has no number at ${i}`);
     return value;
   });
 }
@@ -64,6 +65,7 @@ export function numbersOf(op: OpRecord, ...indexes: number[]): number[] {
 /** Returns the string at `index` of `op`. @throws Error when it is not one */
 export function stringOf(op: OpRecord, index: number): string {
   const value = op[index];
-  if (typeof value !== 'string') throw new Error(`operation ${JSON.stringify(op[0])} has no string at ${index}`);
+  if (typeof value !== 'string')
+    throw new Error(`operation ${JSON.stringify(op[0])} has no string at ${index}`);
   return value;
 }

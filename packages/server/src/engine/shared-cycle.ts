@@ -5,8 +5,8 @@
 // across instances, and one turn carries many requests (group commit). Between turns, commits of other
 // instances are replayed without the lock as soon as they are announced (LISTEN/NOTIFY).
 
-import type { CommitMode } from './commit-queue.js';
 import type { CommitReceipt, CommitRecord, OpRecord, SharedStore, StoreBatch } from '../store/store.js';
+import type { CommitMode } from './commit-queue.js';
 
 /** What the cycle needs from the engine. */
 export interface SharedCycleHooks {
@@ -20,7 +20,11 @@ export interface SharedCycleHooks {
    * request and keeps its own outcome), and returns the batch of what changed with the operations that
    * made it, or null when nothing changed.
    */
-  apply(expired: readonly string[], jobs: readonly Job[], forceMeta: boolean): {
+  apply(
+    expired: readonly string[],
+    jobs: readonly Job[],
+    forceMeta: boolean,
+  ): {
     batch: StoreBatch;
     ops: OpRecord[];
   } | null;
@@ -160,7 +164,8 @@ export class SharedCycle {
   async probe(): Promise<void> {
     const turn = await this.#store.begin();
     try {
-      if (turn.commits === 'gap') throw new FellBehindError('the commit log no longer holds what this instance must replay');
+      if (turn.commits === 'gap')
+        throw new FellBehindError('the commit log no longer holds what this instance must replay');
       this.#hooks.catchUp(turn.commits);
       const changes = this.#hooks.apply([], [], true);
       if (changes === null) await turn.release();
@@ -232,7 +237,8 @@ export class SharedCycle {
       return;
     }
     try {
-      if (commits === 'gap') throw new FellBehindError('the commit log no longer holds what this instance must replay');
+      if (commits === 'gap')
+        throw new FellBehindError('the commit log no longer holds what this instance must replay');
       this.#hooks.catchUp(commits);
       this.#inflight = false;
     } catch (error) {

@@ -38,7 +38,9 @@ export async function beginTurn(w: pg.Client): Promise<number> {
  * time ran out by the database's clock and the time until the next one does.
  */
 export async function readLog(w: pg.Client, after: number, leases: boolean): Promise<LogRead> {
-  const result = await w.query<[string | null, string | null, string | null, string | null, string[], number | null]>({
+  const result = await w.query<
+    [string | null, string | null, string | null, string | null, string[], number | null]
+  >({
     text: `SELECT m.version, c.version, c.next_seq, c.ops,
              ${leases ? "(SELECT coalesce(array_agg(lease ORDER BY lease), '{}') FROM leases WHERE expires_at <= now())" : "'{}'::text[]"},
              ${leases ? '(SELECT extract(epoch FROM min(expires_at) - now()) * 1000 FROM leases WHERE expires_at > now())::float8' : 'NULL::float8'}
@@ -56,7 +58,11 @@ export async function readLog(w: pg.Client, after: number, leases: boolean): Pro
   for (const r of rows) {
     if (r[1] === null) continue;
     if (commits.length === PAGE) break;
-    commits.push({ version: Number(r[1]), nextSeq: Number(r[2]), ops: JSON.parse(r[3] as string) as OpRecord[] });
+    commits.push({
+      version: Number(r[1]),
+      nextSeq: Number(r[2]),
+      ops: JSON.parse(r[3] as string) as OpRecord[],
+    });
   }
   const more = rows.length > PAGE && rows[PAGE][1] !== null;
   const gap =

@@ -15,7 +15,11 @@ export const INSTANCE_STALE_SECONDS = 15;
  * Writes this instance's heartbeat on its row, creating the row again if it is gone (pruned, or the
  * database restored from a backup).
  */
-export async function writeHeartbeat(client: pg.ClientBase, me: InstanceIdentity, seq: number): Promise<void> {
+export async function writeHeartbeat(
+  client: pg.ClientBase,
+  me: InstanceIdentity,
+  seq: number,
+): Promise<void> {
   await client.query(
     `INSERT INTO instances (name, pid, host, started_at, last_seen_at, seq) VALUES ($1, $2, $3, now(), now(), $4)
      ON CONFLICT (name) DO UPDATE SET last_seen_at = now(), seq = EXCLUDED.seq`,

@@ -25,7 +25,11 @@ export function newInstanceIdentity(): InstanceIdentity {
  * Inserts (or refreshes) the instance's row with the database's `now()` as its start and last heartbeat,
  * and prunes the rows of instances not seen for a day.
  */
-export async function registerInstance(client: pg.ClientBase, me: InstanceIdentity, seq: number): Promise<void> {
+export async function registerInstance(
+  client: pg.ClientBase,
+  me: InstanceIdentity,
+  seq: number,
+): Promise<void> {
   await client.query(
     `INSERT INTO instances (name, pid, host, started_at, last_seen_at, seq) VALUES ($1, $2, $3, now(), now(), $4)
      ON CONFLICT (name) DO UPDATE SET last_seen_at = now(), seq = EXCLUDED.seq`,

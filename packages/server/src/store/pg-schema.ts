@@ -83,7 +83,8 @@ ALTER TABLE instances ADD COLUMN seq bigint NOT NULL DEFAULT 0;
   },
   {
     version: 3,
-    description: 'several instances: the commit log, the namespace version, lease expiry by the database clock',
+    description:
+      'several instances: the commit log, the namespace version, lease expiry by the database clock',
     sql: `
 ALTER TABLE meta ADD COLUMN version bigint NOT NULL DEFAULT 0;
 CREATE TABLE commits (

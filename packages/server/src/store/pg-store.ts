@@ -386,7 +386,7 @@ export class PgStore implements Store {
           this.#oldestSeq = oldest;
           this.#nextSeq = batch.meta.nextSeq;
           this.#version = version;
-          this.#committed?.apply(batch, oldest);
+          this.#committed?.apply({ ...batch, meta: { ...batch.meta, version } }, oldest);
           return { oldestSeq: this.#oldestSeq };
         } catch (error) {
           this.#errors++;
@@ -442,7 +442,7 @@ export class PgStore implements Store {
     this.#storedIds.apply(batch.ids);
     this.#nextSeq = batch.meta.nextSeq;
     this.#version = version;
-    this.#committed?.apply(batch, this.#oldestSeq);
+    this.#committed?.apply({ ...batch, meta: { ...batch.meta, version } }, this.#oldestSeq);
   }
 
   /** A notification (or a reconnection, version 0) from the listen connection. */
@@ -514,7 +514,6 @@ export class PgStore implements Store {
   describeFailure(error: unknown): string {
     return describePgFailure(error, this.#where);
   }
-
 
   /** Returns retained events with `seq > after`, ascending, at most `limit` of them (see Store.readEvents). */
   async readEvents(after: number, limit: number): Promise<EventRecord[]> {
