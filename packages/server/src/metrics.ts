@@ -4,6 +4,7 @@
 
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Engine } from './engine/engine.js';
+import type { SharingFigures } from './store/store.js';
 
 /** The metrics registry of one server and the instruments the HTTP layer updates. */
 export class Metrics {
@@ -105,6 +106,7 @@ export class Metrics {
         },
       });
     }
+    if (engine.storeSharing() !== null) sharingMetrics(this.registry, engine);
     storeStatusMetrics(this.registry, engine);
     perSet(
       this.registry,
@@ -207,4 +209,46 @@ function perSet<T extends { sid: number }>(
       for (const set of list()) this.set({ sid: String(set.sid) }, read(set));
     },
   });
+}
+
+/** How this instance keeps up with the others serving its namespace (PostgreSQL). */
+function sharingMetrics(registry: Registry, engine: Engine): void {
+  const registers = [registry];
+  const figure = <K extends keyof SharingFigures>(key: K): number => engine.storeSharing()?.[key] ?? 0;
+  gauge(
+    registry,
+    'ioasid_instance_lag_events',
+    'Events committed by other instances that this one has not published yet',
+    () => figure('lagEvents'),
+  );
+  gauge(
+    registry,
+    'ioasid_instance_lag_seconds',
+    'Time since the oldest commit of another instance this one has heard of but not replayed (0 when caught up)',
+    () => figure('lagMs') / 1000,
+  );
+  const total = (name: string, help: string, read: () => number) =>
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        const value = read();
+        if (value > 0) this.inc(value);
+      },
+    });
+  total('ioasid_write_turns_total', 'Write turns taken (transactions holding the namespace lock)', () =>
+    figure('turns'),
+  );
+  total(
+    'ioasid_namespace_lock_wait_seconds_total',
+    'Time spent waiting for the namespace lock, in all write turns',
+    () => figure('lockWaitMs') / 1000,
+  );
+  total(
+    'ioasid_store_database_errors_total',
+    'Database operations that failed (write turns, loads, reads, heartbeats)',
+    () => figure('errors'),
+  );
 }

@@ -90,6 +90,14 @@ describe('ioasid-server on PostgreSQL', () => {
     expect((await a.post(`/v1/sets/${set.body.sid}/ioasids`, { min: 10, max: 100 })).body).toEqual({
       id: 10,
     });
+    // Each instance says how it keeps up with the others: caught up once its reads saw the last commit.
+    expect((await b.get(`/v1/sets/${set.body.sid}/ioasids?min_seq=4`)).body).toEqual({ ids: [10, 11] });
+    const metrics = await fetch(`${second.url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/^ioasid_instance_lag_events 0$/m);
+    expect(metrics).toMatch(/^ioasid_instance_lag_seconds 0$/m);
+    expect(Number(/^ioasid_write_turns_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(2);
+    expect(metrics).toMatch(/^ioasid_namespace_lock_wait_seconds_total [\d.e-]+$/m);
+    expect(metrics).toMatch(/^ioasid_store_database_errors_total 0$/m);
     first.child.kill('SIGKILL');
     await first.exited;
     expect((await vm.post(`/v1/sets/${set.body.sid}/ioasids`, { min: 10, max: 100 })).body).toEqual({

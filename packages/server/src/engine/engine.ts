@@ -9,6 +9,7 @@ import type {
   CommitRecord,
   EventRecord,
   OpRecord,
+  SharingFigures,
   Store,
   StoreBatch,
   StoreHealth,
@@ -170,7 +171,11 @@ export class Engine {
       );
       this.#cycle = cycle;
       this.#queue = cycle;
-      shared.onCommitted(() => cycle.catchUp());
+      // Its own commits are announced to it too: only a version beyond the one it holds (or 0, after the
+      // listening connection was lost) needs reading.
+      shared.onCommitted((version) => {
+        if (version === 0 || version > shared.version) cycle.catchUp();
+      });
     }
     options.store.watch?.(() => this.#storeTrouble());
   }
@@ -217,6 +222,11 @@ export class Engine {
   /** Number of live leases. */
   get leaseCount(): number {
     return this.#s.leases.size;
+  }
+
+  /** How this instance keeps up with the others on a shared store, or null (see Store.sharing). */
+  storeSharing(): SharingFigures | null {
+    return this.#store.sharing?.() ?? null;
   }
 
   /** The store's upkeep figures, or null when the store reports none (see Store.health). */

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { LOCK_CLASS, LOCK_NAMESPACE } from './pg-schema.js';
 import type { CommitRecord, OpRecord } from './store.js';
 
-/** Channel of the NOTIFY sent with each commit; the payload is the new version. */
+/** Channel of the NOTIFY sent with each commit; the payload is `VERSION:NEXT_SEQ` after it. */
 export const COMMIT_CHANNEL = 'ioasid_commit';
 /** Commits kept in the log: an instance more than this many commits behind loads the whole state. */
 export const KEPT_COMMITS = 20_000;
@@ -87,5 +87,5 @@ export async function appendCommit(
     JSON.stringify(ops),
   ]);
   if (version % 256 === 0) await w.query('DELETE FROM commits WHERE version <= $1', [version - KEPT_COMMITS]);
-  await w.query(`NOTIFY ${COMMIT_CHANNEL}, '${version}'`);
+  await w.query(`NOTIFY ${COMMIT_CHANNEL}, '${version}:${nextSeq}'`);
 }

@@ -10,8 +10,11 @@ import { type InstanceIdentity, registerInstance, unregisterInstance } from './p
 
 /** What the connection tells its store. */
 export interface ListenEvents {
-  /** Another instance committed `version`; 0 after a reconnection (some may have been missed). */
-  committed(version: number): void;
+  /**
+   * Another instance committed `version`, after which the next event gets `nextSeq`; both 0 after a
+   * reconnection (some may have been missed).
+   */
+  committed(version: number, nextSeq: number): void;
   /** The connection was lost (the database went away, or its session was ended). */
   lost(reason: string): void;
 }
@@ -61,7 +64,7 @@ export class ListenConnection {
     if (this.#closed) return;
     if (this.#client === null) {
       await this.#connect(seq);
-      this.#events.committed(0);
+      this.#events.committed(0, 0);
       return;
     }
     await writeHeartbeat(this.#client, this.#me, seq);
@@ -93,8 +96,9 @@ export class ListenConnection {
     }
     client.on('notification', (message) => {
       if (message.channel !== COMMIT_CHANNEL) return;
-      const version = Number(message.payload);
-      if (Number.isSafeInteger(version)) this.#events.committed(version);
+      const [version, nextSeq] = (message.payload ?? '').split(':').map(Number);
+      if (Number.isSafeInteger(version) && Number.isSafeInteger(nextSeq))
+        this.#events.committed(version, nextSeq);
     });
     const lost = (reason: string) => {
       if (this.#client !== client) return;

@@ -27,6 +27,7 @@ import type {
   OpRecord,
   SetRow,
   SharedStore,
+  SharingFigures,
   Store,
   StoreBatch,
   StoreSnapshot,
@@ -59,19 +60,6 @@ export interface NamespaceSettings {
   readonly requestedRetention: number | null;
 }
 
-/** Figures of the store's sharing with other instances, for metrics. */
-export interface SharingFigures {
-  /** The namespace's version this instance is at. */
-  readonly version: number;
-  /** The newest version this instance heard of (from notifications and its own turns). */
-  readonly newestKnown: number;
-  /** Milliseconds waited for the namespace's lock, in total, and turns that took it. */
-  readonly lockWaitMs: number;
-  readonly turns: number;
-  /** Failed database operations (turns, loads, reads, heartbeats), in total. */
-  readonly errors: number;
-}
-
 /**
  * The PostgreSQL implementation of `Store`, shared by any number of instances. Two connections: the
  * writer (load, write turns, commit log and event reads, one at a time) and the listener, which hears the
@@ -100,7 +88,10 @@ export class PgStore implements Store {
   #oldestSeq = 1;
   /** The namespace's version the state this store knows is at (load, absorbed and own commits). */
   #version = 0;
+  /** The newest commit announced by another instance, the next sequence number after it, and since when this instance is behind it (null: caught up). */
   #newestKnown = 0;
+  #newestNextSeq = 1;
+  #behindSince: number | null = null;
   #lockWaitMs = 0;
   #turns = 0;
   #errors = 0;
@@ -138,7 +129,7 @@ export class PgStore implements Store {
     this.#adoptWriter(writer);
     this.#listen = listen;
     listen.on({
-      committed: (version) => this.#heard(version),
+      committed: (version, nextSeq) => this.#heard(version, nextSeq),
       lost: () => {
         this.#errors++;
         this.#trouble?.();
@@ -205,13 +196,15 @@ export class PgStore implements Store {
     return this.#me.name;
   }
 
-  /** Figures of the sharing with other instances (metrics). */
+  /** How this instance keeps up with the others (see Store.sharing). */
   sharing(): SharingFigures {
+    const behind = this.#newestKnown > this.#version;
     return {
-      version: this.#version,
-      newestKnown: Math.max(this.#newestKnown, this.#version),
-      lockWaitMs: this.#lockWaitMs,
+      lagCommits: Math.max(0, this.#newestKnown - this.#version),
+      lagEvents: behind ? Math.max(0, this.#newestNextSeq - this.#nextSeq) : 0,
+      lagMs: behind && this.#behindSince !== null ? Date.now() - this.#behindSince : 0,
       turns: this.#turns,
+      lockWaitMs: this.#lockWaitMs,
       errors: this.#errors,
     };
   }
@@ -292,7 +285,7 @@ export class PgStore implements Store {
       });
       await w.query('COMMIT');
       this.#nextSeq = meta === null ? 1 : meta.nextSeq;
-      this.#version = meta?.version ?? 0;
+      this.#reached(meta?.version ?? 0);
       this.#oldestSeq = oldest.rows[0][0] === null ? this.#nextSeq : Number(oldest.rows[0][0]);
       this.#storedIds = new StoredIds();
       this.#storedIds.addAll(ids.id);
@@ -385,7 +378,7 @@ export class PgStore implements Store {
           this.#storedIds.apply(batch.ids);
           this.#oldestSeq = oldest;
           this.#nextSeq = batch.meta.nextSeq;
-          this.#version = version;
+          this.#reached(version);
           this.#committed?.apply({ ...batch, meta: { ...batch.meta, version } }, oldest);
           return { oldestSeq: this.#oldestSeq };
         } catch (error) {
@@ -441,14 +434,24 @@ export class PgStore implements Store {
   #absorb(batch: StoreBatch, version: number): void {
     this.#storedIds.apply(batch.ids);
     this.#nextSeq = batch.meta.nextSeq;
-    this.#version = version;
+    this.#reached(version);
     this.#committed?.apply({ ...batch, meta: { ...batch.meta, version } }, this.#oldestSeq);
   }
 
   /** A notification (or a reconnection, version 0) from the listen connection. */
-  #heard(version: number): void {
-    if (version > this.#newestKnown) this.#newestKnown = version;
+  #heard(version: number, nextSeq: number): void {
+    if (version > this.#newestKnown) {
+      this.#newestKnown = version;
+      this.#newestNextSeq = nextSeq;
+      if (version > this.#version && this.#behindSince === null) this.#behindSince = Date.now();
+    }
     for (const listener of this.#committedListeners) listener(version);
+  }
+
+  /** This store reached `version` (a load, its own commit, or replayed ones). */
+  #reached(version: number): void {
+    this.#version = version;
+    if (version >= this.#newestKnown) this.#behindSince = null;
   }
 
   /** @throws Error before the first load, and while a reload is needed */

@@ -144,6 +144,21 @@ export interface InstanceRecord {
   readonly seq: number;
 }
 
+/** How an instance keeps up with the others on a shared store, for metrics. */
+export interface SharingFigures {
+  /** Commits of other instances announced but not yet replayed here. */
+  readonly lagCommits: number;
+  /** Events committed in the namespace that this instance has not published yet. */
+  readonly lagEvents: number;
+  /** Milliseconds since the oldest announced commit not yet replayed here (0 when caught up). */
+  readonly lagMs: number;
+  /** Write turns taken, and the milliseconds spent waiting for the namespace's lock in all of them. */
+  readonly turns: number;
+  readonly lockWaitMs: number;
+  /** Database operations that failed (turns, loads, reads, heartbeats), in total. */
+  readonly errors: number;
+}
+
 /** How the store's upkeep is going, for metrics. */
 export interface StoreHealth {
   /** Size of the write-ahead log file (or journal) in bytes; 0 when there is none. */
@@ -202,6 +217,8 @@ export interface Store {
    * the namespace's lock, and each server catches up with the others' commits (see SharedStore).
    */
   readonly shared?: SharedStore;
+  /** Optional: how this instance keeps up with the others (shared stores; metrics). */
+  sharing?(): SharingFigures;
   /**
    * Optional: the live instances serving this namespace, as recorded in a store several servers can
    * share (PostgreSQL: those whose heartbeat is recent). A store without it is served by this process
@@ -272,6 +289,6 @@ export interface SharedStore {
    * the store's own knowledge of what is stored, and its last committed state, follow).
    */
   absorb(batch: StoreBatch, version: number): void;
-  /** Registers `listener`, called when another server committed (or may have: after a reconnection). */
+  /** Registers `listener`, called when another server committed (or may have: 0 after a reconnection). */
   onCommitted(listener: (version: number) => void): void;
 }
