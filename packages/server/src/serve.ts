@@ -27,7 +27,7 @@ export const EXIT_SERVE_FAILURE = 1;
 export const EXIT_SERVE_UNAVAILABLE = 69;
 /**
  * Exit code when the server cannot go on in its process: the store reloaded after a failed commit is
- * damaged, or the PostgreSQL instance lock was lost (sysexits EX_SOFTWARE). A failed commit alone does not end the process: the server refuses
+ * damaged (sysexits EX_SOFTWARE). A failed commit alone does not end the process: the server refuses
  * writes, serves reads and recovers by itself once its store takes writes again.
  */
 export const EXIT_SERVE_FATAL = 70;
@@ -82,7 +82,7 @@ async function serve(raw: ServeOptions, context: ServeContext): Promise<void> {
     dashboard: options.dashboard ? undefined : false,
     logger,
     onFatal: () => {
-      // The store reloaded after a failed commit is damaged, or the PostgreSQL instance lock was lost:
+      // The store reloaded after a failed commit is damaged:
       // nothing in this process can fix it. The short delay lets the answers already decided reach
       // their clients.
       logger.flush();
