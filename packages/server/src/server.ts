@@ -30,7 +30,7 @@ export interface ServerConfig {
   /** Directory of the SQLite store and the admin token file. */
   readonly dataDir: string;
   /**
-   * PostgreSQL URL: keep the state there instead of SQLite in `dataDir`. One server per database for now;
+   * PostgreSQL URL: keep the state there instead of SQLite in `dataDir`. Any number of servers may share it;
    * the database's recorded event retention wins over `eventRetention`. The admin credential: every
    * token whose hash the database records (see pg-admin-token.ts); `dataDir` holds admin.token when this
    * instance created the first one.
