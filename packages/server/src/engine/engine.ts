@@ -174,7 +174,7 @@ export class Engine {
       // Its own commits are announced to it too: only a version beyond the one it holds (or 0, after the
       // listening connection was lost) needs reading.
       shared.onCommitted((version) => {
-        if (version === 0 || version > shared.version) cycle.catchUp();
+        if (!this.stopped && (version === 0 || version > shared.version)) cycle.catchUp();
       });
     }
     options.store.watch?.(() => this.#storeTrouble());
@@ -722,8 +722,9 @@ export class Engine {
       this.#given = null;
     }
     const batch = this.#build();
-    (this.#store.shared as NonNullable<Store['shared']>).absorb(batch, commits[commits.length - 1].version);
-    this.#hub.publish(batch.events, this.#hub.oldestSeq);
+    const shared = this.#store.shared as NonNullable<Store['shared']>;
+    const oldestSeq = shared.absorb(batch, commits[commits.length - 1].version);
+    this.#hub.publish(batch.events, oldestSeq);
   }
 
   /**

@@ -431,11 +431,18 @@ export class PgStore implements Store {
   }
 
   /** See SharedStore.absorb. */
-  #absorb(batch: StoreBatch, version: number): void {
+  #absorb(batch: StoreBatch, version: number): number {
+    // The committing instances applied the same retention (pg-batch.ts): after events up to N, those
+    // below min(retainFrom, N) may be gone. Assuming they are gone is the safe side.
+    if (batch.events.length > 0) {
+      const last = batch.events[batch.events.length - 1].seq;
+      this.#oldestSeq = Math.max(this.#oldestSeq, Math.min(batch.retainFrom, last));
+    }
     this.#storedIds.apply(batch.ids);
     this.#nextSeq = batch.meta.nextSeq;
     this.#reached(version);
     this.#committed?.apply({ ...batch, meta: { ...batch.meta, version } }, this.#oldestSeq);
+    return this.#oldestSeq;
   }
 
   /** A notification (or a reconnection, version 0) from the listen connection. */

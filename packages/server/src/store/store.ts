@@ -287,8 +287,10 @@ export interface SharedStore {
   /**
    * Records that the engine applied other servers' commits up to `version`, whose rows are `batch` (so
    * the store's own knowledge of what is stored, and its last committed state, follow).
+   * @returns the oldest event still retained after those commits (they may have dropped older ones;
+   * never below the true oldest, so a resume from a dropped event is always told)
    */
-  absorb(batch: StoreBatch, version: number): void;
+  absorb(batch: StoreBatch, version: number): number;
   /** Registers `listener`, called when another server committed (or may have: 0 after a reconnection). */
   onCommitted(listener: (version: number) => void): void;
 }
