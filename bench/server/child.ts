@@ -2,11 +2,8 @@
 // PostgreSQL, memory) chosen on the command line, so one launcher serves the contenders (group commit),
 // the baselines (one fsync'd transaction per request) and the non-durable reference. Prints how long startServer took, then "listening on URL".
 
-import { DatabaseInUseError, startServer } from '@ioasid/server';
+import { startServer } from '@ioasid/server';
 import { MemoryStore } from './memory-store.js';
-
-/** Exit code when the PostgreSQL database is served by another instance (sysexits EX_UNAVAILABLE). */
-const EXIT_DATABASE_IN_USE = 69;
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2)
@@ -36,14 +33,6 @@ const server = await startServer({
     console.error('fatal: commit failed', error);
     process.exit(70);
   },
-}).catch((error: unknown) => {
-  // A second instance on a database another one serves (before multi-instance support): a distinct exit
-  // code, so that the benchmark can report the multi-instance figures as not run rather than fail.
-  if (error instanceof DatabaseInUseError) {
-    console.error(`refused: ${error.message}`);
-    process.exit(EXIT_DATABASE_IN_USE);
-  }
-  throw error;
 });
 console.log(`ready ${JSON.stringify({ ms: performance.now() - started, ids: server.engine.space.size })}`);
 console.log(`listening on ${server.url}`);

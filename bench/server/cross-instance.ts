@@ -41,8 +41,8 @@ const IN_FLIGHT = 32;
 
 /**
  * Measures the latency on `instances` fresh servers (A the first, B the second, or the first when alone).
- * @throws InstanceRefusedError when the build refuses a second instance on a database; Error when an
- * allocation fails or an allocated ID never shows up as an event on B within 10 s
+ * @throws Error when an instance does not start, an allocation fails or an allocated ID never shows up
+ * as an event on B within 10 s
  */
 export async function measureCrossInstance(
   instances: number,

@@ -10,17 +10,6 @@ export const TOKEN = 'bench-admin-token-0123456789';
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 const BARE = fileURLToPath(new URL('./bare-fastify.ts', import.meta.url));
 
-/** Exit code of child.ts when its PostgreSQL database is served by another instance. */
-const EXIT_DATABASE_IN_USE = 69;
-
-/**
- * A server refused to start because another instance serves its PostgreSQL database (a build without
- * multi-instance support).
- */
-export class InstanceRefusedError extends Error {
-  override readonly name = 'InstanceRefusedError';
-}
-
 /** A running benchmark server. */
 export interface Server {
   readonly child: ChildProcess;
@@ -49,8 +38,7 @@ export interface LaunchOptions {
 
 /**
  * Spawns a server and resolves once it listens.
- * @throws InstanceRefusedError when another instance serves its PostgreSQL database; Error when it exits
- * before listening for another reason
+ * @throws Error when it exits before listening (with its exit code and what it printed)
  */
 export async function launch(options: LaunchOptions): Promise<Server> {
   const started = performance.now();
@@ -63,10 +51,10 @@ export async function launch(options: LaunchOptions): Promise<Server> {
   if (options.databaseUrl !== undefined) args.push('--database-url', options.databaseUrl);
   if (options.capacity !== undefined) args.push('--capacity', String(options.capacity));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  let exitCode: number | null = null;
+  let exitStatus = '';
   const exited = new Promise<void>((resolve) =>
-    child.once('exit', (code) => {
-      exitCode = code;
+    child.once('exit', (code, signal) => {
+      exitStatus = code === null ? `signal ${signal}` : `code ${code}`;
       resolve();
     }),
   );
@@ -80,11 +68,7 @@ export async function launch(options: LaunchOptions): Promise<Server> {
         if (listening && ready) resolve({ url: listening[1], ready: JSON.parse(ready[1]) });
       });
       void exited.then(() =>
-        reject(
-          exitCode === EXIT_DATABASE_IN_USE
-            ? new InstanceRefusedError('another instance serves the database (no multi-instance support)')
-            : new Error(`the benchmark server exited before listening:\n${out}`),
-        ),
+        reject(new Error(`the benchmark server exited (${exitStatus}) before listening:\n${out}`)),
       );
     },
   );

@@ -27,8 +27,8 @@ export function splitConnections(connections: number, runs: number): number[] {
  * Runs `scenario` (single-ID allocations) on `instances` fresh servers sharing one database. With fewer
  * than three instances the load is still split into three autocannon runs (round-robin over the
  * instances), so the merge is exercised and the figure is comparable with the single-server row.
- * @throws InstanceRefusedError when the build refuses a second instance on a database; Error on any failed
- * check (validation, non-2xx answers, a count that does not match, an allocation lost in a crash)
+ * @throws Error when an instance does not start, or on any failed check (validation, non-2xx answers, a
+ * count that does not match, an allocation lost in a crash)
  */
 export async function measureCluster(
   scenario: Scenario,

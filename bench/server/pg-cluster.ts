@@ -27,7 +27,7 @@ export interface PgCluster {
 
 /**
  * Creates a database and starts `count` instances on it one after the other, then creates the set.
- * @throws InstanceRefusedError when the build refuses a second instance on a database (everything
+ * @throws Error when an instance does not start or does not learn of the set within 5 s (everything
  * started is stopped and the database dropped first)
  */
 export async function startPgCluster(count: number): Promise<PgCluster> {

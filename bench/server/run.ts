@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CrossInstanceResult, measureCrossInstance } from './cross-instance.js';
 import { probeFsync } from './fsync-probe.js';
-import { InstanceRefusedError } from './launch.js';
 import { measureRestart, type RestartResult } from './restart.js';
 import { CONTENDERS, measure, PG_INSTANCES, type Sample, type Scenario } from './scenarios.js';
 import { measureStall, type StallResult } from './stall.js';
@@ -70,15 +69,11 @@ async function main(): Promise<void> {
   );
 
   const samples = new Map<string, Sample[]>();
-  // Multi-instance parts a build without multi-instance support refused to start, with why.
-  const notRun = new Map<string, string>();
   for (let round = 0; round < ROUNDS; round++) {
     for (const scenario of SCENARIOS) {
       for (const name of scenario.contenders) {
-        if (notRun.has(name)) continue;
         const contender = CONTENDERS.find((c) => c.name === name)!;
-        const sample = await refusable(name, notRun, () => measure(scenario, contender, SECONDS));
-        if (sample === null) continue;
+        const sample = await measure(scenario, contender, SECONDS);
         const key = `${scenario.name}|${name}`;
         samples.set(key, [...(samples.get(key) ?? []), sample]);
         console.log(
@@ -89,10 +84,10 @@ async function main(): Promise<void> {
   }
   const crossName = `cross-instance event latency (${PG_INSTANCES} instance${PG_INSTANCES === 1 ? ', A = B' : 's'})`;
   console.log(`\n${crossName} ...`);
-  const cross = await refusable(crossName, notRun, () => measureCrossInstance(PG_INSTANCES));
+  const cross = await measureCrossInstance(PG_INSTANCES);
   const stallName = `stall after SIGKILL (${PG_INSTANCES} instance${PG_INSTANCES === 1 ? ', none killed' : 's, 1 killed'})`;
   console.log(`${stallName} ...`);
-  const stall = await refusable(stallName, notRun, () => measureStall(PG_INSTANCES, MANY.connections));
+  const stall = await measureStall(PG_INSTANCES, MANY.connections);
   let restart: RestartResult | null = null;
   if (ONLY === undefined) {
     console.log('\nrestart with 2^20 live IDs ...');
@@ -100,31 +95,29 @@ async function main(): Promise<void> {
   }
 
   const rows = SCENARIOS.flatMap((scenario) =>
-    scenario.contenders
-      .filter((contender) => samples.has(`${scenario.name}|${contender}`))
-      .map((contender) => {
-        const all = samples.get(`${scenario.name}|${contender}`)!;
-        // Noise on a shared machine only slows runs down, so the best round is reported beside the median.
-        const best = all.reduce((a, b) => (b.idsPerSecond > a.idsPerSecond ? b : a));
-        return {
-          scenario: scenario.name,
-          contender,
-          instances: CONTENDERS.find((c) => c.name === contender)!.instances ?? 1,
-          connections: scenario.connections,
-          idsPerRequest: scenario.perRequest,
-          requestsPerSecond: Math.round(median(all.map((s) => s.requestsPerSecond))),
-          idsPerSecond: Math.round(median(all.map((s) => s.idsPerSecond))),
-          p50Ms: median(all.map((s) => s.p50Ms)),
-          p99Ms: median(all.map((s) => s.p99Ms)),
-          bestIdsPerSecond: Math.round(best.idsPerSecond),
-          bestP99Ms: best.p99Ms,
-          requestsPerCommit: Math.round(median(all.map((s) => s.requestsPerCommit)) * 10) / 10,
-          serverCpuUsPerRequest: Math.round(median(all.map((s) => s.serverCpuUsPerRequest))),
-          commitMs: Math.round(median(all.map((s) => s.commitMs)) * 100) / 100,
-          survivedCrash: all.every((s) => s.idsAfterCrash === null || s.idsAfterCrash >= s.acknowledgedIds),
-          samples: all,
-        };
-      }),
+    scenario.contenders.map((contender) => {
+      const all = samples.get(`${scenario.name}|${contender}`)!;
+      // Noise on a shared machine only slows runs down, so the best round is reported beside the median.
+      const best = all.reduce((a, b) => (b.idsPerSecond > a.idsPerSecond ? b : a));
+      return {
+        scenario: scenario.name,
+        contender,
+        instances: CONTENDERS.find((c) => c.name === contender)!.instances ?? 1,
+        connections: scenario.connections,
+        idsPerRequest: scenario.perRequest,
+        requestsPerSecond: Math.round(median(all.map((s) => s.requestsPerSecond))),
+        idsPerSecond: Math.round(median(all.map((s) => s.idsPerSecond))),
+        p50Ms: median(all.map((s) => s.p50Ms)),
+        p99Ms: median(all.map((s) => s.p99Ms)),
+        bestIdsPerSecond: Math.round(best.idsPerSecond),
+        bestP99Ms: best.p99Ms,
+        requestsPerCommit: Math.round(median(all.map((s) => s.requestsPerCommit)) * 10) / 10,
+        serverCpuUsPerRequest: Math.round(median(all.map((s) => s.serverCpuUsPerRequest))),
+        commitMs: Math.round(median(all.map((s) => s.commitMs)) * 100) / 100,
+        survivedCrash: all.every((s) => s.idsAfterCrash === null || s.idsAfterCrash >= s.acknowledgedIds),
+        samples: all,
+      };
+    }),
   );
   const row = (scenario: string, contender: string) =>
     rows.find((r) => r.scenario === scenario && r.contender === contender);
@@ -168,10 +161,9 @@ async function main(): Promise<void> {
   }
   const pgOne = row(MANY.name, PG_GROUP)!;
   const pgNaive = row(MANY.name, PG_PER_REQUEST)!;
-  const pgMulti = row(MANY.name, PG_MULTI);
+  const pgMulti = row(MANY.name, PG_MULTI)!;
   // Figures of the multi-instance parts are judged only with several instances (one runs the code path).
   const judged = PG_INSTANCES > 1 ? null : 'not judged: 1 instance (BENCH_PG_INSTANCES=1)';
-  const refused = (name: string) => (notRun.has(name) ? `not run: ${notRun.get(name)}` : null);
   targets.push(
     {
       target: 'PostgreSQL, 1 instance: >= 10,000 allocations/s at p99 <= 20 ms, 64 clients',
@@ -185,20 +177,18 @@ async function main(): Promise<void> {
     },
     {
       target: `PostgreSQL, ${INSTANCES}: >= 0.8x 1 instance, same load`,
-      measured: pgMulti === undefined ? '' : `${ratio(pgMulti.idsPerSecond, pgOne.idsPerSecond)}x`,
-      met: refused(PG_MULTI) ?? judged ?? pgMulti!.idsPerSecond >= 0.8 * pgOne.idsPerSecond,
+      measured: `${ratio(pgMulti.idsPerSecond, pgOne.idsPerSecond)}x`,
+      met: judged ?? pgMulti.idsPerSecond >= 0.8 * pgOne.idsPerSecond,
     },
     {
       target: 'cross-instance event latency: p50 <= 5 ms, p99 <= 50 ms',
-      measured: cross === null ? '' : `p50 ${cross.p50Ms} ms, p99 ${cross.p99Ms} ms`,
-      met: refused(crossName) ?? judged ?? (cross!.p50Ms <= 5 && cross!.p99Ms <= 50),
+      measured: `p50 ${cross.p50Ms} ms, p99 ${cross.p99Ms} ms`,
+      met: judged ?? (cross.p50Ms <= 5 && cross.p99Ms <= 50),
     },
     {
       target: `stall after SIGKILL of 1 of ${INSTANCES} <= 2 s (max gap and longest request)`,
-      measured:
-        stall === null ? '' : `gap ${stall.after.maxGapMs} ms, request ${stall.after.maxLatencyMs} ms`,
-      met:
-        refused(stallName) ?? judged ?? (stall!.after.maxGapMs <= 2000 && stall!.after.maxLatencyMs <= 2000),
+      measured: `gap ${stall.after.maxGapMs} ms, request ${stall.after.maxLatencyMs} ms`,
+      met: judged ?? (stall.after.maxGapMs <= 2000 && stall.after.maxLatencyMs <= 2000),
     },
   );
 
@@ -219,7 +209,6 @@ async function main(): Promise<void> {
         r.contender === REFERENCE || r.contender === CEILING ? 'n/a' : r.survivedCrash ? 'yes' : 'NO',
     })),
   );
-  for (const [name, reason] of notRun) console.log(`not run: ${name}: ${reason}`);
   if (restart !== null) {
     console.log(
       `restart with 2^20 IDs: startServer ${Math.round(median(restart.readyMs))} ms (median of ${restart.readyMs.length}; ` +
@@ -227,8 +216,8 @@ async function main(): Promise<void> {
         `filled in ${restart.fillSeconds.toFixed(2)} s`,
     );
   }
-  if (cross !== null) printCross(cross);
-  if (stall !== null) printStall(stall);
+  printCross(cross);
+  printStall(stall);
 
   // The PostgreSQL store beside SQLite under the same load, as ratios (the machine is shared and noisy).
   const comparisons = (ONLY === undefined ? SCENARIOS.slice(1) : []).map((scenario) => ({
@@ -247,9 +236,8 @@ async function main(): Promise<void> {
   // Ratios against baselines measured in this run, the same 64-client load.
   const pgRatios = {
     scenario: MANY.name,
-    [`${INSTANCES} / 1 instance (IDs/s)`]:
-      pgMulti === undefined ? null : ratio(pgMulti.idsPerSecond, pgOne.idsPerSecond),
-    [`p99 ${INSTANCES} / 1 instance`]: pgMulti === undefined ? null : ratio(pgMulti.p99Ms, pgOne.p99Ms),
+    [`${INSTANCES} / 1 instance (IDs/s)`]: ratio(pgMulti.idsPerSecond, pgOne.idsPerSecond),
+    [`p99 ${INSTANCES} / 1 instance`]: ratio(pgMulti.p99Ms, pgOne.p99Ms),
     '1 PostgreSQL instance / naive baseline (IDs/s)': ratio(pgOne.idsPerSecond, pgNaive.idsPerSecond),
   };
   console.table([pgRatios]);
@@ -289,7 +277,6 @@ async function main(): Promise<void> {
     pgRatios,
     crossInstance: cross,
     stall,
-    notRun: Object.fromEntries(notRun),
     restart,
     targets,
   };
@@ -309,25 +296,6 @@ interface Target {
   measured: number | string;
   met: boolean | string;
   bound?: string;
-}
-
-/**
- * Runs a measurement that needs several instances on one database. A build that refuses them
- * (InstanceRefusedError) gets the part recorded in `notRun` and null; any other error propagates.
- */
-async function refusable<T>(
-  name: string,
-  notRun: Map<string, string>,
-  run: () => Promise<T>,
-): Promise<T | null> {
-  try {
-    return await run();
-  } catch (error) {
-    if (!(error instanceof InstanceRefusedError)) throw error;
-    notRun.set(name, error.message);
-    console.log(`  ${name}: not run: ${error.message}`);
-    return null;
-  }
 }
 
 function printCross(c: CrossInstanceResult): void {

@@ -95,8 +95,7 @@ const MAX = 0xffffffff;
 /**
  * Runs `scenario` against `contender` on a fresh server and data directory (or fresh servers on one fresh
  * database, for a multi-instance contender).
- * @throws InstanceRefusedError when a build refuses a second instance on one database; Error on any
- * failed check
+ * @throws Error when a server does not start, or on any failed check
  */
 export async function measure(scenario: Scenario, contender: Contender, seconds: number): Promise<Sample> {
   if (contender.instances !== undefined) return measureCluster(scenario, contender.instances, seconds);

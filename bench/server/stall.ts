@@ -45,8 +45,7 @@ const WINDOW_MS = 5000;
 
 /**
  * Runs the measurement on `instances` fresh servers with `connections` connections in all.
- * @throws InstanceRefusedError when the build refuses a second instance on a database; Error when the
- * survivors answer nothing at all after the kill
+ * @throws Error when an instance does not start, or the survivors answer nothing at all after the kill
  */
 export async function measureStall(instances: number, connections = 64): Promise<StallResult> {
   const cluster = await startPgCluster(instances);
