@@ -66,6 +66,10 @@ export class SharedCycle {
   #turnWanted = false;
   #metaWanted = false;
   #catchUpWanted = false;
+  /** Commits announced with their operations, not replayed yet (replayed in order, without a read). */
+  #announced: CommitRecord[] = [];
+  /** True when an announcement came without its operations (or after a reconnection): read the log. */
+  #readWanted = false;
   /** True while memory holds applied requests not yet committed. */
   #uncommitted = false;
   #waiters: { resolve(): void; reject(error: Error): void }[] = [];
@@ -133,9 +137,14 @@ export class SharedCycle {
     this.#kick();
   }
 
-  /** Asks for a catch-up with other instances' commits (a notification came). */
-  catchUp(): void {
+  /**
+   * Asks for a catch-up with other instances' commits (a notification came): `commit` when it carried
+   * its operations (replayed in order, without reading the log), null when the log must be read.
+   */
+  catchUp(commit: CommitRecord | null = null): void {
     if (this.#failure !== null) return;
+    if (commit === null) this.#readWanted = true;
+    else this.#announced.push(commit);
     this.#catchUpWanted = true;
     this.#kick();
   }
@@ -186,8 +195,15 @@ export class SharedCycle {
     setImmediate(() => {
       this.#scheduled = false;
       if (this.#inflight || this.#failure !== null) return;
-      const work = this.#pending.length > 0 || this.#turnWanted ? this.#turn() : this.#readCatchUp();
-      void work.finally(() => this.#kick());
+      if (this.#pending.length > 0 || this.#turnWanted) {
+        void this.#turn().finally(() => this.#kick());
+        return;
+      }
+      if (this.#replayAnnounced()) {
+        this.#kick();
+        return;
+      }
+      void this.#readCatchUp().finally(() => this.#kick());
     });
   }
 
@@ -197,6 +213,8 @@ export class SharedCycle {
     this.#turnWanted = false;
     this.#metaWanted = false;
     this.#catchUpWanted = false;
+    this.#readWanted = false;
+    this.#announced = []; // the turn reads the log under the lock
     this.#inflight = true;
     const started = performance.now();
     let release: (() => Promise<void>) | null = null;
@@ -225,8 +243,34 @@ export class SharedCycle {
     }
   }
 
+  /**
+   * Replays the announced commits that follow this instance's version, in order.
+   * @returns true when that caught up with everything announced (or failed: the cycle is halted); false
+   * when the log must be read (an announcement without operations, or one missing in between)
+   */
+  #replayAnnounced(): boolean {
+    const announced = this.#announced.sort((a, b) => a.version - b.version);
+    this.#announced = [];
+    let i = 0;
+    while (i < announced.length && announced[i].version <= this.#store.version) i++;
+    const next: CommitRecord[] = [];
+    for (; i < announced.length && announced[i].version === this.#store.version + 1 + next.length; i++) {
+      next.push(announced[i]);
+    }
+    try {
+      if (next.length > 0) this.#hooks.catchUp(next);
+    } catch (error) {
+      this.#fail(error, []);
+      return true;
+    }
+    if (i < announced.length || this.#readWanted) return false;
+    this.#catchUpWanted = false;
+    return true;
+  }
+
   async #readCatchUp(): Promise<void> {
     this.#catchUpWanted = false;
+    this.#readWanted = false;
     this.#inflight = true;
     let commits: CommitRecord[] | 'gap';
     try {

@@ -143,7 +143,8 @@ export async function connect(
   // the big load query cost more than running it. Timeouts: nothing waits for ever (see PgTimeouts).
   try {
     await client.query(
-      `SET synchronous_commit = on; SET jit = off; SET statement_timeout = ${t.statementMs}; ` +
+      `SET synchronous_commit = on; SET standard_conforming_strings = on; SET jit = off; ` +
+        `SET statement_timeout = ${t.statementMs}; ` +
         `SET lock_timeout = ${t.lockMs}; SET idle_in_transaction_session_timeout = ${t.idleInTransactionMs}`,
     );
   } catch (error) {

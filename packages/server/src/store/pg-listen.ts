@@ -3,18 +3,19 @@
 // (notifications sent while it was away are gone).
 
 import type pg from 'pg';
-import { COMMIT_CHANNEL } from './pg-commit-log.js';
+import { COMMIT_CHANNEL, parseNotification } from './pg-commit-log.js';
 import { connect, type PgTimeouts } from './pg-connect.js';
 import { writeHeartbeat } from './pg-heartbeat.js';
 import { type InstanceIdentity, registerInstance, unregisterInstance } from './pg-instance.js';
+import type { CommitRecord } from './store.js';
 
 /** What the connection tells its store. */
 export interface ListenEvents {
   /**
-   * Another instance committed `version`, after which the next event gets `nextSeq`; both 0 after a
-   * reconnection (some may have been missed).
+   * An instance committed `version`, after which the next event gets `nextSeq`, with its operations
+   * when they came with the notification; 0, 0 and null after a reconnection (some may have been missed).
    */
-  committed(version: number, nextSeq: number): void;
+  committed(version: number, nextSeq: number, commit: CommitRecord | null): void;
   /** The connection was lost (the database went away, or its session was ended). */
   lost(reason: string): void;
 }
@@ -64,7 +65,7 @@ export class ListenConnection {
     if (this.#closed) return;
     if (this.#client === null) {
       await this.#connect(seq);
-      this.#events.committed(0, 0);
+      this.#events.committed(0, 0, null);
       return;
     }
     await writeHeartbeat(this.#client, this.#me, seq);
@@ -96,9 +97,8 @@ export class ListenConnection {
     }
     client.on('notification', (message) => {
       if (message.channel !== COMMIT_CHANNEL) return;
-      const [version, nextSeq] = (message.payload ?? '').split(':').map(Number);
-      if (Number.isSafeInteger(version) && Number.isSafeInteger(nextSeq))
-        this.#events.committed(version, nextSeq);
+      const heard = parseNotification(message.payload ?? '');
+      if (heard !== null) this.#events.committed(heard.version, heard.nextSeq, heard.commit);
     });
     const lost = (reason: string) => {
       if (this.#client !== client) return;

@@ -5,7 +5,7 @@
 
 import type pg from 'pg';
 import { writeBatch } from './pg-batch.js';
-import { appendCommit, beginTurn, type LogRead, readLog } from './pg-commit-log.js';
+import { appendCommit, beginTurn, commitAndNotify, type LogRead, readLog } from './pg-commit-log.js';
 import { CommittedState } from './pg-committed-state.js';
 import { connect, type PgTimeouts, redactDatabaseUrl } from './pg-connect.js';
 import { connectionSurvives, describePgFailure } from './pg-failure.js';
@@ -104,7 +104,7 @@ export class PgStore implements Store {
   #closed = false;
   /** Told when a connection is lost while idle (see Store.watch). */
   #trouble: (() => void) | null = null;
-  readonly #committedListeners: ((version: number) => void)[] = [];
+  readonly #committedListeners: ((version: number, commit: CommitRecord | null) => void)[] = [];
   /** Serialises turns, loads and reads on the writer connection (a read never sees half a batch). */
   #tail: Promise<unknown> = Promise.resolve();
   /** Writes the instance's heartbeat on the listen connection; a failure is told as trouble (Store.watch). */
@@ -129,7 +129,7 @@ export class PgStore implements Store {
     this.#adoptWriter(writer);
     this.#listen = listen;
     listen.on({
-      committed: (version, nextSeq) => this.#heard(version, nextSeq),
+      committed: (version, nextSeq, commit) => this.#heard(version, nextSeq, commit),
       lost: () => {
         this.#errors++;
         this.#trouble?.();
@@ -332,10 +332,10 @@ export class PgStore implements Store {
           end = resolve;
         });
         try {
-          const lockWaitMs = await beginTurn(w);
+          const { read: first, lockWaitMs } = await beginTurn(w, this.#version);
           this.#lockWaitMs += lockWaitMs;
           this.#turns++;
-          const read = await this.#readAll(w, true);
+          const read = await this.#readRest(w, first);
           resolveTurn(this.#turn(w, read, lockWaitMs, end));
         } catch (error) {
           this.#errors++;
@@ -373,8 +373,10 @@ export class PgStore implements Store {
             ids: this.#storedIds,
             version,
           });
-          if (ops.length > 0) await appendCommit(w, version, batch.meta.nextSeq, ops);
-          await w.query('COMMIT');
+          if (ops.length > 0) {
+            const json = await appendCommit(w, version, batch.meta.nextSeq, ops);
+            await commitAndNotify(w, version, batch.meta.nextSeq, json);
+          } else await w.query('COMMIT');
           this.#storedIds.apply(batch.ids);
           this.#oldestSeq = oldest;
           this.#nextSeq = batch.meta.nextSeq;
@@ -402,13 +404,12 @@ export class PgStore implements Store {
     };
   }
 
-  /** Reads the whole log after this store's version (page after page), and the leases with `leases`. */
-  async #readAll(w: pg.Client, leases: boolean): Promise<LogRead> {
-    const first = await readLog(w, this.#version, leases);
+  /** Reads the rest of the log after a first page, when it said more were waiting. */
+  async #readRest(w: pg.Client, first: LogRead): Promise<LogRead> {
     if (first.commits === 'gap' || !first.more) return first;
     const commits: CommitRecord[] = [...first.commits];
     for (let more = true; more; ) {
-      const page = await readLog(w, commits[commits.length - 1].version, false);
+      const page = await readLog(w, commits[commits.length - 1].version);
       if (page.commits === 'gap') return { ...first, commits: 'gap' };
       commits.push(...page.commits);
       more = page.more;
@@ -421,7 +422,7 @@ export class PgStore implements Store {
     return this.#serial(async () => {
       const w = await this.#writerConnection();
       try {
-        return (await this.#readAll(w, false)).commits;
+        return (await this.#readRest(w, await readLog(w, this.#version))).commits;
       } catch (error) {
         this.#errors++;
         this.#dropWriter(w, error);
@@ -446,13 +447,13 @@ export class PgStore implements Store {
   }
 
   /** A notification (or a reconnection, version 0) from the listen connection. */
-  #heard(version: number, nextSeq: number): void {
+  #heard(version: number, nextSeq: number, commit: CommitRecord | null): void {
     if (version > this.#newestKnown) {
       this.#newestKnown = version;
       this.#newestNextSeq = nextSeq;
       if (version > this.#version && this.#behindSince === null) this.#behindSince = Date.now();
     }
-    for (const listener of this.#committedListeners) listener(version);
+    for (const listener of this.#committedListeners) listener(version, commit);
   }
 
   /** This store reached `version` (a load, its own commit, or replayed ones). */

@@ -291,6 +291,10 @@ export interface SharedStore {
    * never below the true oldest, so a resume from a dropped event is always told)
    */
   absorb(batch: StoreBatch, version: number): number;
-  /** Registers `listener`, called when another server committed (or may have: 0 after a reconnection). */
-  onCommitted(listener: (version: number) => void): void;
+  /**
+   * Registers `listener`, called when a server committed `version` (this one's own commits included),
+   * with the commit itself when the announcement carried it (else it is read with `readCommits`);
+   * version 0 and null after a reconnection: some may have been missed.
+   */
+  onCommitted(listener: (version: number, commit: CommitRecord | null) => void): void;
 }
