@@ -70,6 +70,8 @@ export class SharedCycle {
   #announced: CommitRecord[] = [];
   /** True when an announcement came without its operations (or after a reconnection): read the log. */
   #readWanted = false;
+  /** True while a turn waits for the namespace's lock (memory then holds only committed state). */
+  #waitingForLock = false;
   /** True while memory holds applied requests not yet committed. */
   #uncommitted = false;
   #waiters: { resolve(): void; reject(error: Error): void }[] = [];
@@ -146,6 +148,7 @@ export class SharedCycle {
     if (commit === null) this.#readWanted = true;
     else this.#announced.push(commit);
     this.#catchUpWanted = true;
+    if (this.#waitingForLock && commit !== null) this.#replayInOrder();
     this.#kick();
   }
 
@@ -207,24 +210,40 @@ export class SharedCycle {
     });
   }
 
+  /**
+   * One write turn. The requests it carries are taken once the lock is held, not when the turn starts:
+   * those that arrived while another instance held the lock ride along (the batch grows with contention
+   * instead of the number of turns). While it waits, announced commits are replayed, so that little is
+   * left to replay once it holds the lock.
+   */
   async #turn(): Promise<void> {
-    const jobs = this.#mode === 'per-request' ? this.#pending.splice(0, 1) : this.#pending.splice(0);
     const forceMeta = this.#metaWanted;
     this.#turnWanted = false;
     this.#metaWanted = false;
     this.#catchUpWanted = false;
     this.#readWanted = false;
-    this.#announced = []; // the turn reads the log under the lock
     this.#inflight = true;
+    this.#waitingForLock = true;
     const started = performance.now();
     let release: (() => Promise<void>) | null = null;
+    let jobs: Job[] = [];
     try {
       const turn = await this.#store.begin();
+      this.#waitingForLock = false;
       release = () => turn.release();
+      if (this.#failure !== null) {
+        // A replay failed while this turn waited: the engine is returning to the committed state.
+        await turn.release();
+        return;
+      }
+      jobs = this.#mode === 'per-request' ? this.#pending.splice(0, 1) : this.#pending.splice(0);
       if (turn.commits === 'gap') {
         throw new FellBehindError('the commit log no longer holds what this instance must replay');
       }
-      this.#hooks.catchUp(turn.commits);
+      // Read under the lock: whatever it holds beyond what was replayed meanwhile is all there is.
+      const version = this.#store.version;
+      this.#hooks.catchUp(turn.commits.filter((c) => c.version > version));
+      this.#announced = this.#announced.filter((c) => c.version > this.#store.version);
       this.#uncommitted = true;
       const changes = this.#hooks.apply(turn.expired, jobs, forceMeta);
       if (changes === null) await turn.release();
@@ -238,6 +257,7 @@ export class SharedCycle {
       for (const job of jobs) job.settle(null);
       for (const waiter of this.#waiters.splice(0)) waiter.resolve();
     } catch (error) {
+      this.#waitingForLock = false;
       await release?.();
       this.#fail(error, jobs);
     }
@@ -249,23 +269,32 @@ export class SharedCycle {
    * when the log must be read (an announcement without operations, or one missing in between)
    */
   #replayAnnounced(): boolean {
+    if (!this.#replayInOrder()) return true;
+    if (this.#announced.length > 0 || this.#readWanted) return false;
+    this.#catchUpWanted = false;
+    return true;
+  }
+
+  /**
+   * Replays the announced commits that follow this instance's version without a gap, and keeps the
+   * others (a gap is filled by reading the log). @returns false when the replay failed (cycle halted)
+   */
+  #replayInOrder(): boolean {
     const announced = this.#announced.sort((a, b) => a.version - b.version);
-    this.#announced = [];
     let i = 0;
     while (i < announced.length && announced[i].version <= this.#store.version) i++;
     const next: CommitRecord[] = [];
     for (; i < announced.length && announced[i].version === this.#store.version + 1 + next.length; i++) {
       next.push(announced[i]);
     }
+    this.#announced = announced.slice(i);
     try {
       if (next.length > 0) this.#hooks.catchUp(next);
+      return true;
     } catch (error) {
       this.#fail(error, []);
-      return true;
+      return false;
     }
-    if (i < announced.length || this.#readWanted) return false;
-    this.#catchUpWanted = false;
-    return true;
   }
 
   async #readCatchUp(): Promise<void> {
