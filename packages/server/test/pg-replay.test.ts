@@ -36,9 +36,9 @@ import { openStream, type TestStream } from './support/sse.js';
 
 const INSTANCES = 3;
 /** Random requests before and after the lease left to expire; a checkpoint every CHECK_EVERY. */
-const RANDOM_BEFORE = 200;
+const RANDOM_BEFORE = 240;
 const RANDOM_AFTER = 40;
-const CHECK_EVERY = 70;
+const CHECK_EVERY = 80;
 /** Every BURST_EVERY random requests, BURST more are sent at once (several per write turn, racing turns). */
 const BURST_EVERY = 15;
 const BURST = 6;
@@ -235,6 +235,13 @@ async function checkpoint(run: Run, label: string): Promise<{ seen: Observation;
   );
   run.k.ids = new Map(
     Object.values(first.perId).map(({ info }) => [info.body.id as number, info.body.sid as number]),
+  );
+  run.k.refs = new Map(
+    Object.values(first.perId).flatMap(({ info, refs }) =>
+      (refs.body.leases as { lease: string }[]).map(
+        ({ lease }) => [`${info.body.id} ${lease}`, [info.body.id as number, lease]] as const,
+      ),
+    ),
   );
   run.k.leases = new Map(
     (first.leases.body.leases as { lease: string; sid: number | null }[]).map((l) => [l.lease, l.sid]),

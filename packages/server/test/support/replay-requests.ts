@@ -53,6 +53,8 @@ export interface Knowledge {
   ids: Map<number, number>;
   /** Leases believed live -> the set whose secret created them (null: the admin). */
   leases: Map<string, number | null>;
+  /** References believed held, keyed `id lease`: [id, lease]. */
+  refs: Map<string, [number, string]>;
   /** Leases the random requests leave alone (the one left to expire). */
   readonly reserved: Set<string>;
   /** IDs the random requests leave alone (those the lease left to expire holds). */
@@ -68,6 +70,7 @@ export function emptyKnowledge(adminToken: string): Knowledge {
     sets: new Set(),
     ids: new Map(),
     leases: new Map(),
+    refs: new Map(),
     reserved: new Set(),
     avoid: new Set(),
   };
@@ -131,9 +134,14 @@ function pickId(rng: Random, k: Knowledge): [number, number | null] {
   }
 }
 
-/** A lease: mostly a known one not reserved, sometimes one that does not exist. */
-function pickLease(rng: Random, k: Knowledge): [string, number | null] {
+/**
+ * A lease: mostly a known one not reserved (with `forSid`, mostly one that may reference that set's
+ * IDs: its own or the admin's), sometimes one that does not exist.
+ */
+function pickLease(rng: Random, k: Knowledge, forSid?: number | null): [string, number | null] {
   const usable = [...k.leases].filter(([name]) => !k.reserved.has(name));
+  const fitting = usable.filter(([, sid]) => sid === null || sid === forSid);
+  if (forSid !== undefined && fitting.length > 0 && rng.chance(0.7)) return rng.pick(fitting);
   if (usable.length > 0 && rng.chance(0.9)) return rng.pick(usable);
   return [UNKNOWN_LEASE, null];
 }
@@ -145,6 +153,12 @@ function callerFor(rng: Random, k: Knowledge, sid: number | null): string {
   if (own !== undefined && r < 70) return own;
   if (r < 93 || k.secrets.size === 0) return k.adminToken;
   return rng.pick([...k.secrets.values()]);
+}
+
+/** The credential for a lease's reference: mostly the lease's creator, else as callerFor the ID's set. */
+function leaseCaller(rng: Random, k: Knowledge, creator: number | null, sid: number | null): string {
+  if (!rng.chance(0.75)) return callerFor(rng, k, sid);
+  return creator === null ? k.adminToken : (k.secrets.get(creator) ?? k.adminToken);
 }
 
 /** A range `[min, max]`, mostly low and overlapping others, sometimes empty (min > max). */
@@ -285,24 +299,24 @@ export function randomRequest(rng: Random, k: Knowledge): ReplayRequest {
     }
     case 'takeRef': {
       const [id, sid] = pickId(rng, k);
-      const [lease] = pickLease(rng, k);
-      return {
-        op,
-        method: 'POST',
-        path: `/v1/ioasids/${id}/refs`,
-        body: { lease },
-        secret: callerFor(rng, k, sid),
-      };
+      const [lease, creator] = pickLease(rng, k, sid);
+      const path = `/v1/ioasids/${id}/refs`;
+      return { op, method: 'POST', path, body: { lease }, secret: leaseCaller(rng, k, creator, sid) };
     }
     case 'dropRef': {
-      const [id, sid] = pickId(rng, k);
-      const [lease] = pickLease(rng, k);
-      return {
-        op,
-        method: 'DELETE',
-        path: `/v1/ioasids/${id}/refs?lease=${lease}`,
-        secret: callerFor(rng, k, sid),
-      };
+      const held = [...k.refs].filter(([, [id, lease]]) => !k.avoid.has(id) && !k.reserved.has(lease));
+      const [id, sid, lease, creator] =
+        held.length > 0 && rng.chance(0.6)
+          ? (() => {
+              const [, [i, l]] = rng.pick(held);
+              return [i, k.ids.get(i) ?? null, l, k.leases.get(l) ?? null] as const;
+            })()
+          : (() => {
+              const [i, s] = pickId(rng, k);
+              return [i, s, ...pickLease(rng, k, s)] as const;
+            })();
+      const path = `/v1/ioasids/${id}/refs?lease=${lease}`;
+      return { op, method: 'DELETE', path, secret: leaseCaller(rng, k, creator, sid) };
     }
   }
 }
@@ -333,6 +347,18 @@ export function learn(k: Knowledge, request: ReplayRequest, answer: Answer<Loose
     case 'createLease': {
       const sid = [...k.secrets].find(([, secret]) => secret === request.secret)?.[0] ?? null;
       k.leases.set(body.lease, sid);
+      return;
+    }
+    case 'takeRef': {
+      const id = Number(request.path.split('/')[3]);
+      const lease = (request.body as { lease: string }).lease;
+      k.refs.set(`${id} ${lease}`, [id, lease]);
+      return;
+    }
+    case 'dropRef': {
+      const [path, query] = request.path.split('?');
+      const id = Number(path.split('/')[3]);
+      if (body.released) k.refs.delete(`${id} ${new URLSearchParams(query).get('lease')}`);
       return;
     }
     case 'deleteLease':
