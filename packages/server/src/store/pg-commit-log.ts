@@ -53,15 +53,21 @@ function logSql(after: number, leases: boolean): string {
 function parseLog(rows: LogRow[], after: number): LogRead {
   const head = rows[0].head === null ? 0 : Number(rows[0].head);
   const expired = rows[0].expired;
-  const nextExpiryMs = rows[0].next_expiry_ms === null ? null : Math.max(0, Math.ceil(rows[0].next_expiry_ms));
+  const nextExpiryMs =
+    rows[0].next_expiry_ms === null ? null : Math.max(0, Math.ceil(rows[0].next_expiry_ms));
   const commits: CommitRecord[] = [];
   for (const r of rows) {
     if (r.version === null) continue;
     if (commits.length === PAGE) break;
-    commits.push({ version: Number(r.version), nextSeq: Number(r.next_seq), ops: JSON.parse(r.ops as string) as OpRecord[] });
+    commits.push({
+      version: Number(r.version),
+      nextSeq: Number(r.next_seq),
+      ops: JSON.parse(r.ops as string) as OpRecord[],
+    });
   }
   const more = rows.length > PAGE && rows[PAGE].version !== null;
-  const gap = (commits.length > 0 && commits[0].version !== after + 1) || (commits.length === 0 && head > after);
+  const gap =
+    (commits.length > 0 && commits[0].version !== after + 1) || (commits.length === 0 && head > after);
   return { commits: gap ? 'gap' : commits, more, expired, nextExpiryMs };
 }
 
@@ -109,7 +115,12 @@ export async function appendCommit(
  * Commits the open transaction of `w`, notifying the other instances of `version` (with its operations
  * when they fit) in the same round trip; the notification is delivered only if the commit succeeds.
  */
-export async function commitAndNotify(w: pg.Client, version: number, nextSeq: number, json: string): Promise<void> {
+export async function commitAndNotify(
+  w: pg.Client,
+  version: number,
+  nextSeq: number,
+  json: string,
+): Promise<void> {
   let payload = `${version}:${nextSeq}:${json}`;
   if (Buffer.byteLength(payload) > NOTIFY_PAYLOAD_BYTES) payload = `${version}:${nextSeq}`;
   // standard_conforming_strings is on (pg-connect.ts): only quotes need doubling in the literal.
