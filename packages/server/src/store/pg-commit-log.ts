@@ -1,6 +1,6 @@
 // The namespace's commit log in PostgreSQL: each write turn that changed anything appends one row (its
-// version, the next event sequence number after it, its operations as JSON), and the other instances
-// replay those rows to stay current. The NOTIFY of a commit carries its operations too when they fit, so
+// version, the next event sequence number after it, its operations as JSON: pg-batch.ts writes it with
+// the turn's other rows), and the other instances replay those rows to stay current. The NOTIFY of a commit carries its operations too when they fit, so
 // an idle instance replays a small commit without reading the log. Old rows are pruned: an instance
 // further behind reloads instead.
 
@@ -93,22 +93,6 @@ export async function beginTurn(w: pg.Client, after: number): Promise<{ read: Lo
 export async function readLog(w: pg.Client, after: number): Promise<LogRead> {
   const result = await w.query<LogRow>(logSql(after, false));
   return parseLog(result.rows, after);
-}
-
-/**
- * Appends the commit of `version` to the log and prunes what is past KEPT_COMMITS (every 256
- * versions), inside the open transaction of `w`.
- */
-export async function appendCommit(
-  w: pg.Client,
-  version: number,
-  nextSeq: number,
-  ops: readonly OpRecord[],
-): Promise<string> {
-  const json = JSON.stringify(ops);
-  await w.query('INSERT INTO commits (version, next_seq, ops) VALUES ($1, $2, $3)', [version, nextSeq, json]);
-  if (version % 256 === 0) await w.query('DELETE FROM commits WHERE version <= $1', [version - KEPT_COMMITS]);
-  return json;
 }
 
 /**

@@ -112,7 +112,7 @@ export function intArray(values: readonly (number | null)[]): string {
   return `${text}}`;
 }
 
-/** A batch's ID rows as the five array parameters of INSERT_IDS_SQL and UPDATE_IDS_SQL. */
+/** A batch's ID rows as five array parameters (id, sid, refs, free_pending, spid), for pg-batch.ts. */
 export function idArrays(rows: readonly IdRow[]): [string, string, string, string, string] {
   let id = '{';
   let sid = '{';
@@ -130,15 +130,3 @@ export function idArrays(rows: readonly IdRow[]): [string, string, string, strin
   }
   return [`${id}}`, `${sid}}`, `${refs}}`, `${pending}}`, `${spid}}`];
 }
-
-/** Inserts many IDs that have no row yet in one statement; parameters from `idArrays`. */
-export const INSERT_IDS_SQL = `
-INSERT INTO ids (id, sid, refs, free_pending, spid)
-SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::integer[], $4::boolean[], $5::bigint[])`;
-
-/** Replaces many existing IDs' rows in one statement; parameters from `idArrays`. */
-export const UPDATE_IDS_SQL = `
-UPDATE ids SET sid = u.sid, refs = u.refs, free_pending = u.free_pending, spid = u.spid
-FROM unnest($1::bigint[], $2::bigint[], $3::integer[], $4::boolean[], $5::bigint[])
-  AS u(id, sid, refs, free_pending, spid)
-WHERE ids.id = u.id`;

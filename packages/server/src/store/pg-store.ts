@@ -5,7 +5,7 @@
 
 import type pg from 'pg';
 import { writeBatch } from './pg-batch.js';
-import { appendCommit, beginTurn, commitAndNotify, type LogRead, readLog } from './pg-commit-log.js';
+import { beginTurn, commitAndNotify, KEPT_COMMITS, type LogRead, readLog } from './pg-commit-log.js';
 import { CommittedState } from './pg-committed-state.js';
 import { connect, type PgTimeouts, redactDatabaseUrl } from './pg-connect.js';
 import { connectionSurvives, describePgFailure } from './pg-failure.js';
@@ -48,6 +48,9 @@ export interface PgStoreOptions {
   /** Milliseconds between two heartbeats on the instance's row (default 2,000; see pg-heartbeat.ts). */
   readonly heartbeatMs?: number;
 }
+
+/** Every how many versions an instance prunes the commit log to its last KEPT_COMMITS rows. */
+const PRUNE_EVERY = 256;
 
 /** Retention recorded when the first opener gives none (the engine's default too). */
 const DEFAULT_RETENTION = 100_000;
@@ -366,17 +369,18 @@ export class PgStore implements Store {
           this.#checkWritable();
           this.#checkSequence(batch);
           const version = ops.length > 0 ? this.#version + 1 : this.#version;
+          const log = ops.length > 0 ? JSON.stringify(ops) : null;
           const oldest = await writeBatch(w, batch, {
             nextSeq: this.#nextSeq,
             oldestSeq: this.#oldestSeq,
             where: this.#where,
             ids: this.#storedIds,
             version,
+            log,
           });
-          if (ops.length > 0) {
-            const json = await appendCommit(w, version, batch.meta.nextSeq, ops);
-            await commitAndNotify(w, version, batch.meta.nextSeq, json);
-          } else await w.query('COMMIT');
+          if (log !== null) await commitAndNotify(w, version, batch.meta.nextSeq, log);
+          else await w.query('COMMIT');
+          if (version % PRUNE_EVERY === 0) void this.#prune(version);
           this.#storedIds.apply(batch.ids);
           this.#oldestSeq = oldest;
           this.#nextSeq = batch.meta.nextSeq;
@@ -578,6 +582,19 @@ export class PgStore implements Store {
     await this.#tail.catch(() => {});
     await this.#writer?.end().catch(() => {});
     await this.#listen.close();
+  }
+
+  /**
+   * Deletes the commits older than the last KEPT_COMMITS, after the turn that reached `version` (outside
+   * it: the lock is not held for this). A failure only leaves rows for the next prune.
+   */
+  async #prune(version: number): Promise<void> {
+    await this.#serial(async () => {
+      const w = await this.#writerConnection();
+      await w.query('DELETE FROM commits WHERE version <= $1', [version - KEPT_COMMITS]);
+    }).catch(() => {
+      this.#errors++;
+    });
   }
 
   /** Runs `task` after every earlier one on the writer connection. */
