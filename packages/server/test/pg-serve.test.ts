@@ -126,7 +126,11 @@ describe('ioasid-server on PostgreSQL', () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect((await b.post(`/v1/leases/${lease}/keepalive`)).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 600));
-    expect((await a.get('/v1/leases')).body.leases).toHaveLength(1);
+    const [alive] = (await a.get('/v1/leases')).body.leases;
+    expect(alive.lease).toBe(lease);
+    // The other server keeps an approximate deadline from the replayed keepalive (the database decides).
+    expect(alive.expiresInMs).toBeGreaterThan(0);
+    expect(alive.expiresInMs).toBeLessThan(1000);
     await expect.poll(async () => (await b.get('/v1/leases')).body.leases.length, { timeout: 5000 }).toBe(0);
     await expect.poll(async () => (await a.get('/v1/leases')).body.leases.length, { timeout: 5000 }).toBe(0);
     const expired = await dbs.sql(url, "SELECT data FROM events WHERE type = 'lease-expired'");

@@ -115,6 +115,8 @@ export class Engine {
       onSetGone: (sid) => this.#inspection.setGone(sid),
     };
     this.#s = new EngineState(snapshot, { ...this.#config, previous: null });
+    // On a shared store the database's clock decides expiry; the table only keeps deadlines for views.
+    if (options.store.shared !== undefined) this.#s.leases.trackDeadlines();
     this.#hub = new EventHub(this.#s.tracker.nextSeq - 1, snapshot.oldestSeq);
     this.#inspection = new Inspection({
       state: () => this.#s,
@@ -937,6 +939,7 @@ export class Engine {
       after = wanted[wanted.length - 1].seq;
     }
     this.#s.leases.stop();
+    if (this.#cycle !== null) state.leases.trackDeadlines();
     this.#s = state;
     this.#ops = [];
     this.#queue.resume();

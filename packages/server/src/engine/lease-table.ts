@@ -40,6 +40,8 @@ export class LeaseTable {
   readonly #byCreator = new Map<number | null, Set<Entry>>();
   readonly #onExpire: (lease: Lease) => void;
   #running = false;
+  /** See trackDeadlines. */
+  #tracking = false;
 
   /** @param onExpire called when a lease was not kept alive within its TTL */
   constructor(onExpire: (lease: Lease) => void) {
@@ -54,6 +56,7 @@ export class LeaseTable {
   /** Creates a lease (named randomly unless `name` is given, at restart) and starts its timer if running. */
   add(sid: number | null, ttlMs: number, name: string = newLeaseName()): Lease {
     const entry: Entry = { lease: name, sid, ttlMs, refs: new Map(), held: 0, timer: null, deadline: 0 };
+    if (this.#tracking) entry.deadline = performance.now() + ttlMs;
     this.#leases.set(name, entry);
     const owned = this.#byCreator.get(sid);
     if (owned === undefined) this.#byCreator.set(sid, new Set([entry]));
@@ -73,7 +76,17 @@ export class LeaseTable {
     if (entry?.timer) {
       entry.timer.refresh();
       entry.deadline = performance.now() + entry.ttlMs;
-    }
+    } else if (entry !== undefined && this.#tracking) entry.deadline = performance.now() + entry.ttlMs;
+  }
+
+  /**
+   * Keeps each lease's deadline (from its creation or last keepalive, by this process's clock) without
+   * timers: where something else decides expiry (the database, for a shared store), `expiresInMs` still
+   * says about how long a lease has left. Leases already in the table get their whole TTL from now.
+   */
+  trackDeadlines(): void {
+    this.#tracking = true;
+    for (const entry of this.#leases.values()) entry.deadline = performance.now() + entry.ttlMs;
   }
 
   /**
@@ -82,7 +95,7 @@ export class LeaseTable {
    */
   expiresInMs(lease: Lease): number {
     const entry = lease as Entry;
-    if (entry.timer === null) return entry.ttlMs;
+    if (entry.timer === null && !this.#tracking) return entry.ttlMs;
     return Math.max(0, Math.ceil(entry.deadline - performance.now()));
   }
 
