@@ -34,7 +34,8 @@ import {
   limitOption,
   MAX_LEASE_REFS,
 } from './limits.js';
-import { bytesOf, callerKey, callerOf, hexOf, numbersOf, OP, stringOf } from './op-log.js';
+import { callerKey, hexOf, OP } from './op-log.js';
+import { type ReplayTarget, replayOp } from './op-replay.js';
 import { type Job, SharedCycle } from './shared-cycle.js';
 import { StoreOutage, type StoreStatus } from './store-outage.js';
 import {
@@ -85,6 +86,22 @@ export class Engine {
   /** What a replayed operation drew at random (a secret's hash, a lease's name), used instead of drawing. */
   #given: { hash?: Uint8Array; lease?: string } | null = null;
   #expiryTimer: NodeJS.Timeout | null = null;
+  /** What replaying another instance's operations may use (see op-replay.ts). */
+  readonly #replayTarget: ReplayTarget = {
+    engine: this,
+    give: (values) => {
+      this.#given = values;
+    },
+    installCapacity: (capacity) => {
+      this.#s.space.installCapacity(capacity);
+      this.#s.tracker.metaDirty = true;
+    },
+    expire: (name) => {
+      const lease = this.#s.leases.get(name);
+      if (lease === undefined) throw new Error('no such lease');
+      this.#s.leaseOps.expire(lease);
+    },
+  };
   #expiryAt = Number.POSITIVE_INFINITY;
   readonly #hub: EventHub;
   readonly #outage: StoreOutage;
@@ -711,7 +728,7 @@ export class Engine {
     this.#inTurn = true;
     try {
       for (const commit of commits) {
-        for (const op of commit.ops) this.#replay(op, commit.version);
+        for (const op of commit.ops) replayOp(this.#replayTarget, op, commit.version);
         if (tracker.nextSeq !== commit.nextSeq) {
           throw new Error(
             `replaying commit ${commit.version} ended at event ${tracker.nextSeq}, not ${commit.nextSeq}: this instance's state differs from the store's; it is reloaded`,
@@ -760,89 +777,6 @@ export class Engine {
     const ops = this.#ops;
     this.#ops = [];
     return { batch: this.#build(), ops };
-  }
-
-  /**
-   * Applies one operation of another instance's commit, as that instance applied it.
-   * @throws Error when it fails (it did not fail there) or is not an operation this server knows
-   */
-  #replay(op: OpRecord, version: number): void {
-    try {
-      if (op[0] === OP.expire) {
-        const lease = this.#s.leases.get(stringOf(op, 1));
-        if (lease === undefined) throw new Error('no such lease');
-        this.#s.leaseOps.expire(lease);
-        return;
-      }
-      const who = callerOf(op[1]);
-      switch (op[0]) {
-        case OP.capacity:
-          this.#s.space.installCapacity(numbersOf(op, 1)[0]);
-          this.#s.tracker.metaDirty = true;
-          return;
-        case OP.createSet:
-          this.#given = { hash: bytesOf(op[4]) };
-          this.createSet(who, stringOf(op, 2), numbersOf(op, 3)[0]);
-          return;
-        case OP.createSystemSet:
-          this.#given = { hash: bytesOf(op[3]) };
-          this.createSystemSet(who, numbersOf(op, 2)[0]);
-          return;
-        case OP.adjustSet:
-          this.adjustSet(who, ...(numbersOf(op, 2, 3) as [number, number]));
-          return;
-        case OP.freeSet:
-          this.freeSet(who, numbersOf(op, 2)[0], op[3] === true);
-          return;
-        case OP.alloc:
-          this.alloc(who, ...(numbersOf(op, 2, 3, 4) as [number, number, number]), op[5]);
-          return;
-        case OP.allocMany: {
-          const [sid, min, max] = numbersOf(op, 2, 3, 4);
-          this.allocMany(who, sid, min, max, op[5], numbersOf(op, 6)[0]);
-          return;
-        }
-        case OP.free:
-          this.free(who, numbersOf(op, 2)[0]);
-          return;
-        case OP.setData:
-          this.setData(who, numbersOf(op, 2)[0], op[3]);
-          return;
-        case OP.attachSpid:
-          this.attachSpid(who, ...(numbersOf(op, 2, 3) as [number, number]));
-          return;
-        case OP.detachSpid:
-          this.detachSpid(who, numbersOf(op, 2)[0]);
-          return;
-        case OP.notify:
-          this.notify(who, numbersOf(op, 2)[0], stringOf(op, 3));
-          return;
-        case OP.createLease:
-          this.#given = { lease: stringOf(op, 3) };
-          this.createLease(who, numbersOf(op, 2)[0]);
-          return;
-        case OP.keepalive:
-          this.keepalive(who, stringOf(op, 2));
-          return;
-        case OP.deleteLease:
-          this.deleteLease(who, stringOf(op, 2));
-          return;
-        case OP.takeRef:
-          this.takeRef(who, numbersOf(op, 2)[0], stringOf(op, 3));
-          return;
-        case OP.dropRef:
-          this.dropRef(who, numbersOf(op, 2)[0], stringOf(op, 3));
-          return;
-        default:
-          throw new Error('not an operation this server knows (is another instance newer?)');
-      }
-    } catch (error) {
-      throw new Error(
-        `replaying ${JSON.stringify(op).slice(0, 200)} of commit ${version} failed (${error instanceof Error ? error.message : String(error)}): this instance's state differs from the store's; it is reloaded`,
-      );
-    } finally {
-      this.#given = null;
-    }
   }
 
   /** Makes sure a write turn runs within `ms` (a lease may expire then; the database's clock decides). */

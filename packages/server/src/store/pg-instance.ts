@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type pg from 'pg';
+import { writeHeartbeat } from './pg-heartbeat.js';
 
 /** This process's identity in `instances`. */
 export interface InstanceIdentity {
@@ -30,11 +31,7 @@ export async function registerInstance(
   me: InstanceIdentity,
   seq: number,
 ): Promise<void> {
-  await client.query(
-    `INSERT INTO instances (name, pid, host, started_at, last_seen_at, seq) VALUES ($1, $2, $3, now(), now(), $4)
-     ON CONFLICT (name) DO UPDATE SET last_seen_at = now(), seq = EXCLUDED.seq`,
-    [me.name, me.pid, me.host, seq],
-  );
+  await writeHeartbeat(client, me, seq);
   await client.query("DELETE FROM instances WHERE last_seen_at < now() - interval '1 day'");
 }
 
