@@ -184,7 +184,8 @@ function validationMessage(errors: AjvError[], context: string | undefined, requ
   const p = first.params;
   switch (first.keyword) {
     case 'additionalProperties':
-      return `${where} has an unknown field "${String(p.additionalProperty)}"; remove it (fields are listed in /openapi.json)`;
+      // What to do comes from the advice table (advice.ts), appended to every unknown-field message.
+      return `${where} has an unknown field "${String(p.additionalProperty)}"`;
     case 'required':
       return `${where} is missing the required field "${String(p.missingProperty)}"`;
     case 'type':
