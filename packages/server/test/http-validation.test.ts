@@ -58,7 +58,8 @@ const cases: Case[] = [
     body: { owner: 'a', quota: 1, color: 'red' },
     status: 400,
     // The advice once, not twice (it used to be in the sentence and appended again).
-    message: /^body has an unknown field "color"; remove it \(the fields of each route are listed in GET \/openapi\.json\)$/,
+    message:
+      /^body has an unknown field "color"; remove it \(the fields of each route are listed in GET \/openapi\.json\)$/,
   },
   {
     name: 'owner of the wrong type',

@@ -23,6 +23,7 @@ import type { Principal } from './credentials.js';
 import { type EngineLog, type EngineOptions, SILENT_LOG } from './engine-options.js';
 import { EngineState, type EngineStateConfig } from './engine-state.js';
 import { EventHub } from './event-hub.js';
+import { ExpiryAlarm } from './expiry-alarm.js';
 import { Inspection } from './inspection.js';
 import type { Lease } from './lease-table.js';
 import {
@@ -85,7 +86,10 @@ export class Engine {
   #ops: OpRecord[] = [];
   /** What a replayed operation drew at random (a secret's hash, a lease's name), used instead of drawing. */
   #given: { hash?: Uint8Array; lease?: string } | null = null;
-  #expiryTimer: NodeJS.Timeout | null = null;
+  /** Asks for a write turn when a lease may have run out (shared stores). */
+  readonly #expiry = new ExpiryAlarm(() => {
+    if (!this.stopped && this.#outage.state === 'ready') this.#queue.schedule();
+  });
   /** What replaying another instance's operations may use (see op-replay.ts). */
   readonly #replayTarget: ReplayTarget = {
     engine: this,
@@ -102,7 +106,6 @@ export class Engine {
       this.#s.leaseOps.expire(lease);
     },
   };
-  #expiryAt = Number.POSITIVE_INFINITY;
   readonly #hub: EventHub;
   readonly #outage: StoreOutage;
   readonly #inspection: Inspection;
@@ -175,7 +178,7 @@ export class Engine {
           catchUp: (commits) => this.#catchUp(commits),
           apply: (expired, jobs, forceMeta) => this.#applyTurn(expired, jobs, forceMeta),
           nextExpiry: (ms) => {
-            if (ms !== null) this.#armExpiry(ms);
+            if (ms !== null) this.#expiry.arm(ms);
           },
           committed: (batch, receipt, requests, seconds) =>
             this.#committed(batch, receipt.oldestSeq, requests, seconds),
@@ -591,7 +594,7 @@ export class Engine {
     this.#writable();
     const lease = this.#s.leaseOps.create(caller, ttlMs, this.#given?.lease);
     this.#record([OP.createLease, callerKey(caller), ttlMs, lease.lease]);
-    if (this.#cycle !== null) this.#armExpiry(ttlMs);
+    if (this.#cycle !== null) this.#expiry.arm(ttlMs);
     return lease;
   }
 
@@ -615,7 +618,7 @@ export class Engine {
     const lease = this.#s.leaseOps.keepalive(caller, name);
     this.#s.tracker.touchLease(name);
     this.#record([OP.keepalive, callerKey(caller), name]);
-    this.#armExpiry(lease.ttlMs);
+    this.#expiry.arm(lease.ttlMs);
     return lease;
   }
 
@@ -660,7 +663,7 @@ export class Engine {
     if (this.#closed) return;
     this.#closed = true;
     this.#s.leases.stop();
-    if (this.#expiryTimer !== null) clearTimeout(this.#expiryTimer);
+    this.#expiry.stop();
     this.#inspection.stop();
     await this.#outage.halt();
     if (!this.#queue.failed) await this.#queue.settled();
@@ -777,21 +780,6 @@ export class Engine {
     const ops = this.#ops;
     this.#ops = [];
     return { batch: this.#build(), ops };
-  }
-
-  /** Makes sure a write turn runs within `ms` (a lease may expire then; the database's clock decides). */
-  #armExpiry(ms: number): void {
-    const at = Date.now() + ms;
-    if (this.#expiryTimer !== null && this.#expiryAt <= at) return;
-    if (this.#expiryTimer !== null) clearTimeout(this.#expiryTimer);
-    this.#expiryAt = at;
-    // A few milliseconds late, so the database's clock has passed the expiry when the turn asks.
-    this.#expiryTimer = setTimeout(() => {
-      this.#expiryTimer = null;
-      this.#expiryAt = Number.POSITIVE_INFINITY;
-      if (!this.stopped && this.#outage.state === 'ready') this.#queue.schedule();
-    }, ms + 5);
-    this.#expiryTimer.unref();
   }
 
   #build(): StoreBatch {
