@@ -37,7 +37,7 @@ import {
 } from './limits.js';
 import { callerKey, hexOf, OP } from './op-log.js';
 import { type ReplayTarget, replayOp } from './op-replay.js';
-import { type Job, SharedCycle } from './shared-cycle.js';
+import { FellBehindError, type Job, SharedCycle } from './shared-cycle.js';
 import { StoreOutage, type StoreStatus } from './store-outage.js';
 import {
   type CommitInfo,
@@ -882,7 +882,14 @@ export class Engine {
   async #probe(): Promise<void> {
     if ((await this.#store.probe?.()) === 'reload') await this.#restore();
     if (this.#cycle !== null) {
-      await this.#cycle.probe();
+      try {
+        await this.#cycle.probe();
+      } catch (error) {
+        // More commits than the log keeps happened since the state was loaded: load it again.
+        if (!(error instanceof FellBehindError)) throw error;
+        await this.#restore();
+        await this.#cycle.probe();
+      }
       return;
     }
     const s = this.#s;

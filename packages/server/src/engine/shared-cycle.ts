@@ -89,11 +89,6 @@ export class SharedCycle {
     return this.#failure !== null;
   }
 
-  /** True while a turn or catch-up runs. */
-  get busy(): boolean {
-    return this.#inflight;
-  }
-
   /**
    * Queues `op` for the next turn; resolves with its result (or rejects with its error) once that turn
    * committed. Rejects with the turn's failure when it failed, or at once while the cycle is halted.
