@@ -1,5 +1,6 @@
 // `ioasid-server --database-url` whose PostgreSQL goes away under load and comes back, through a TCP
-// proxy of the test's own: every request answers, nothing unwritten is acknowledged, no restart needed.
+// proxy of the test's own (two instances sharing the database behind it): every request answers,
+// nothing unwritten is acknowledged, no restart needed.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,26 +61,37 @@ async function request(
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * A fresh database, a TCP proxy in front of it, and a real `ioasid-server` that reaches the database
- * only through the proxy (so the test can cut it). `extra` are more serve flags.
+ * A fresh database, a TCP proxy in front of it, and `count` real `ioasid-server`s sharing it that reach
+ * the database only through the proxy (so the test can cut it). `extra` are more serve flags.
  */
-async function serverBehindProxy(extra: string[] = []) {
+async function serversBehindProxy(count: number, extra: string[] = []) {
   const url = await dbs.create();
   const proxy = await startTcpProxy(Number(new URL(url).port || 5432));
   proxies.push(proxy);
-  const dir = mkdtempSync(join(tmpdir(), 'ioasid-pg-outage-'));
-  dirs.push(dir);
-  const server = await spawnServe(
-    ['--port', '0', '--data-dir', dir, '--database-url', throughProxy(url, proxy.port), ...extra],
-    { IOASID_ADMIN_TOKEN: TOKEN },
-  );
-  return { url, proxy, server };
+  const servers = [];
+  for (let i = 0; i < count; i++) {
+    const dir = mkdtempSync(join(tmpdir(), 'ioasid-pg-outage-'));
+    dirs.push(dir);
+    servers.push(
+      await spawnServe(
+        ['--port', '0', '--data-dir', dir, '--database-url', throughProxy(url, proxy.port), ...extra],
+        { IOASID_ADMIN_TOKEN: TOKEN },
+      ),
+    );
+  }
+  return { url, proxy, servers };
+}
+
+/** `serversBehindProxy` with one server. */
+async function serverBehindProxy(extra: string[] = []) {
+  const { url, proxy, servers } = await serversBehindProxy(1, extra);
+  return { url, proxy, server: servers[0] };
 }
 
 describe('ioasid-server on PostgreSQL when the database goes away', () => {
-  it('refuses writes with 503 store-unavailable, serves reads, and takes writes again by itself, losing no acknowledged ID', async () => {
-    const { url, proxy, server } = await serverBehindProxy(['--capacity', '65536']);
-    const base = server.url;
+  it('refuses writes with 503 store-unavailable, serves reads, and takes writes again by itself, losing no acknowledged ID (two instances)', async () => {
+    const { url, proxy, servers } = await serversBehindProxy(2, ['--capacity', '65536']);
+    const base = servers[0].url;
     const CLIENTS = 6;
     const sets: { sid: number; secret: string }[] = [];
     for (let i = 0; i < CLIENTS; i++) {
@@ -94,10 +106,12 @@ describe('ioasid-server on PostgreSQL when the database goes away', () => {
     let stop = false;
     let slowest = 0;
     const failures: unknown[] = [];
+    // Each client on one of the instances, half on each.
     const load = sets
-      .map(async ({ sid, secret }) => {
+      .map(async ({ sid, secret }, i) => {
+        const instance = servers[i % servers.length].url;
         while (!stop) {
-          const answer = await request(base, secret, 'POST', `/v1/sets/${sid}/ioasids`, {
+          const answer = await request(instance, secret, 'POST', `/v1/sets/${sid}/ioasids`, {
             min: 1,
             max: 65535,
           });
@@ -152,15 +166,18 @@ describe('ioasid-server on PostgreSQL when the database goes away', () => {
     console.log(
       `writes taken again ${Math.round(performance.now() - restoredAt)} ms after the database came back`,
     );
-    expect((await request(base, TOKEN, 'GET', '/readyz')).status).toBe(200);
+    for (const server of servers)
+      expect((await request(server.url, TOKEN, 'GET', '/readyz')).status).toBe(200);
     await sleep(500);
     stop = true;
     await Promise.all(load);
     expect(failures).toEqual([]);
     expect(slowest).toBeLessThan(ANSWER_MS);
-    server.child.kill('SIGTERM');
-    expect(await server.exited).toEqual({ code: 0, signal: null });
-    expect(server.stdout() + server.stderr()).toMatch(/store recovered after/);
+    for (const server of servers) {
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toEqual({ code: 0, signal: null });
+      expect(server.stdout() + server.stderr()).toMatch(/store recovered after/);
+    }
 
     // Every acknowledged ID is in the database, in its set; the event log has no gap.
     const rows = await dbs.sql(url, 'SELECT id, sid FROM ids');
