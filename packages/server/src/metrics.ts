@@ -95,16 +95,12 @@ export class Metrics {
         'Size of the store write-ahead log file (SQLite WAL); it should stay small under load',
         () => engine.storeHealth()?.logBytes ?? 0,
       );
-      new Counter({
-        name: 'ioasid_store_checkpoint_failures_total',
-        help: 'Background checkpoints that failed (each is retried; if this keeps growing the WAL is not folded in)',
-        registers,
-        collect() {
-          this.reset();
-          const failures = engine.storeHealth()?.upkeepFailures ?? 0;
-          if (failures > 0) this.inc(failures);
-        },
-      });
+      total(
+        this.registry,
+        'ioasid_store_checkpoint_failures_total',
+        'Background checkpoints that failed (each is retried; if this keeps growing the WAL is not folded in)',
+        () => engine.storeHealth()?.upkeepFailures ?? 0,
+      );
     }
     if (engine.storeSharing() !== null) sharingMetrics(this.registry, engine);
     storeStatusMetrics(this.registry, engine);
@@ -159,24 +155,30 @@ function storeStatusMetrics(registry: Registry, engine: Engine): void {
       else this.set({ cause: status.cause ?? 'unknown' }, 1);
     },
   });
+  total(
+    registry,
+    'ioasid_store_failures_total',
+    'Failures of the store: failed commits, failed probes at start (the server then stays up, degraded)',
+    () => engine.storeStatus().failures,
+  );
+  total(
+    registry,
+    'ioasid_store_refused_writes_total',
+    'Writes refused (503 store-unavailable) because the store took no writes',
+    () => engine.storeStatus().refusedWrites,
+  );
+}
+
+/** A counter whose value is a running total kept elsewhere, read at each scrape. */
+function total(registry: Registry, name: string, help: string, read: () => number): void {
   new Counter({
-    name: 'ioasid_store_failures_total',
-    help: 'Failures of the store: failed commits, failed probes at start (the server then stays up, degraded)',
-    registers,
+    name,
+    help,
+    registers: [registry],
     collect() {
       this.reset();
-      const failures = engine.storeStatus().failures;
-      if (failures > 0) this.inc(failures);
-    },
-  });
-  new Counter({
-    name: 'ioasid_store_refused_writes_total',
-    help: 'Writes refused (503 store-unavailable) because the store took no writes',
-    registers,
-    collect() {
-      this.reset();
-      const refused = engine.storeStatus().refusedWrites;
-      if (refused > 0) this.inc(refused);
+      const value = read();
+      if (value > 0) this.inc(value);
     },
   });
 }
@@ -213,7 +215,6 @@ function perSet<T extends { sid: number }>(
 
 /** How this instance keeps up with the others serving its namespace (PostgreSQL). */
 function sharingMetrics(registry: Registry, engine: Engine): void {
-  const registers = [registry];
   const figure = <K extends keyof SharingFigures>(key: K): number => engine.storeSharing()?.[key] ?? 0;
   gauge(
     registry,
@@ -227,26 +228,20 @@ function sharingMetrics(registry: Registry, engine: Engine): void {
     'Time since the oldest commit of another instance this one has heard of but not replayed (0 when caught up)',
     () => figure('lagMs') / 1000,
   );
-  const total = (name: string, help: string, read: () => number) =>
-    new Counter({
-      name,
-      help,
-      registers,
-      collect() {
-        this.reset();
-        const value = read();
-        if (value > 0) this.inc(value);
-      },
-    });
-  total('ioasid_write_turns_total', 'Write turns taken (transactions holding the namespace lock)', () =>
-    figure('turns'),
+  total(
+    registry,
+    'ioasid_write_turns_total',
+    'Write turns taken (transactions holding the namespace lock)',
+    () => figure('turns'),
   );
   total(
+    registry,
     'ioasid_namespace_lock_wait_seconds_total',
     'Time spent waiting for the namespace lock, in all write turns',
     () => figure('lockWaitMs') / 1000,
   );
   total(
+    registry,
     'ioasid_store_database_errors_total',
     'Database operations that failed (write turns, loads, reads, heartbeats)',
     () => figure('errors'),

@@ -193,10 +193,8 @@ export class Engine {
       );
       this.#cycle = cycle;
       this.#queue = cycle;
-      // Its own commits are announced to it too: only a version beyond the one it holds (or 0, after the
-      // listening connection was lost) needs reading.
-      shared.onCommitted((version, commit) => {
-        if (!this.stopped && (version === 0 || version > shared.version)) cycle.catchUp(commit);
+      shared.onCommitted((_version, commit) => {
+        if (!this.stopped) cycle.catchUp(commit);
       });
     }
     options.store.watch?.(() => this.#storeTrouble());

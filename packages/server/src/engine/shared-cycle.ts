@@ -47,6 +47,10 @@ export interface Job {
 /** Thrown when the store no longer keeps the commits this instance must replay: it reloads instead. */
 export class FellBehindError extends Error {
   override readonly name = 'FellBehindError';
+
+  constructor() {
+    super('the commit log no longer holds what this instance must replay');
+  }
 }
 
 /**
@@ -171,8 +175,7 @@ export class SharedCycle {
   async probe(): Promise<void> {
     const turn = await this.#store.begin();
     try {
-      if (turn.commits === 'gap')
-        throw new FellBehindError('the commit log no longer holds what this instance must replay');
+      if (turn.commits === 'gap') throw new FellBehindError();
       this.#hooks.catchUp(turn.commits);
       const changes = this.#hooks.apply([], [], true);
       if (changes === null) await turn.release();
@@ -233,7 +236,7 @@ export class SharedCycle {
       }
       jobs = this.#mode === 'per-request' ? this.#pending.splice(0, 1) : this.#pending.splice(0);
       if (turn.commits === 'gap') {
-        throw new FellBehindError('the commit log no longer holds what this instance must replay');
+        throw new FellBehindError();
       }
       // Read under the lock: whatever it holds beyond what was replayed meanwhile is all there is.
       const version = this.#store.version;
@@ -305,8 +308,7 @@ export class SharedCycle {
       return;
     }
     try {
-      if (commits === 'gap')
-        throw new FellBehindError('the commit log no longer holds what this instance must replay');
+      if (commits === 'gap') throw new FellBehindError();
       this.#hooks.catchUp(commits);
       this.#inflight = false;
     } catch (error) {

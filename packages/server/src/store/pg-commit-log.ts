@@ -111,25 +111,37 @@ export async function commitAndNotify(
   await w.query(`NOTIFY ${COMMIT_CHANNEL}, '${payload.replaceAll("'", "''")}'; COMMIT`);
 }
 
+/** A notification as heard: its version and next sequence number, and its operations still as text. */
+export interface Notification {
+  readonly version: number;
+  readonly nextSeq: number;
+  /** The operations' JSON, or null when they did not come with it. */
+  readonly opsJson: string | null;
+}
+
 /**
- * Parses a notification's payload.
- * @returns the commit when its operations came with it; its version and next sequence number only
- * otherwise; null for a payload this server does not understand
+ * Parses a notification's header; the operations are left as text (`commitOf` parses them), since an
+ * instance's own commits, announced to it too, need no parsing.
+ * @returns null for a payload this server does not understand
  */
-export function parseNotification(
-  payload: string,
-): { version: number; nextSeq: number; commit: CommitRecord | null } | null {
+export function parseNotification(payload: string): Notification | null {
   const first = payload.indexOf(':');
   const second = first < 0 ? -1 : payload.indexOf(':', first + 1);
   const version = Number(payload.slice(0, first));
   const nextSeq = Number(second < 0 ? payload.slice(first + 1) : payload.slice(first + 1, second));
   if (first < 0 || !Number.isSafeInteger(version) || !Number.isSafeInteger(nextSeq)) return null;
-  if (second < 0) return { version, nextSeq, commit: null };
+  return { version, nextSeq, opsJson: second < 0 ? null : payload.slice(second + 1) };
+}
+
+/** The commit a notification announced, or null when its operations did not come with it (or are not a list). */
+export function commitOf(heard: Notification): CommitRecord | null {
+  if (heard.opsJson === null) return null;
   try {
-    const ops = JSON.parse(payload.slice(second + 1)) as unknown;
-    if (!Array.isArray(ops)) return { version, nextSeq, commit: null };
-    return { version, nextSeq, commit: { version, nextSeq, ops: ops as OpRecord[] } };
+    const ops = JSON.parse(heard.opsJson) as unknown;
+    return Array.isArray(ops)
+      ? { version: heard.version, nextSeq: heard.nextSeq, ops: ops as OpRecord[] }
+      : null;
   } catch {
-    return { version, nextSeq, commit: null };
+    return null;
   }
 }

@@ -3,19 +3,18 @@
 // (notifications sent while it was away are gone).
 
 import type pg from 'pg';
-import { COMMIT_CHANNEL, parseNotification } from './pg-commit-log.js';
+import { COMMIT_CHANNEL, type Notification, parseNotification } from './pg-commit-log.js';
 import { connect, type PgTimeouts } from './pg-connect.js';
 import { writeHeartbeat } from './pg-heartbeat.js';
 import { type InstanceIdentity, registerInstance, unregisterInstance } from './pg-instance.js';
-import type { CommitRecord } from './store.js';
 
 /** What the connection tells its store. */
 export interface ListenEvents {
   /**
-   * An instance committed `version`, after which the next event gets `nextSeq`, with its operations
-   * when they came with the notification; 0, 0 and null after a reconnection (some may have been missed).
+   * An instance committed (this one's own commits included); version 0 after a reconnection (some may
+   * have been missed).
    */
-  committed(version: number, nextSeq: number, commit: CommitRecord | null): void;
+  committed(heard: Notification): void;
   /** The connection was lost (the database went away, or its session was ended). */
   lost(reason: string): void;
 }
@@ -65,7 +64,7 @@ export class ListenConnection {
     if (this.#closed) return;
     if (this.#client === null) {
       await this.#connect(seq);
-      this.#events.committed(0, 0, null);
+      this.#events.committed({ version: 0, nextSeq: 0, opsJson: null });
       return;
     }
     await writeHeartbeat(this.#client, this.#me, seq);
@@ -98,7 +97,7 @@ export class ListenConnection {
     client.on('notification', (message) => {
       if (message.channel !== COMMIT_CHANNEL) return;
       const heard = parseNotification(message.payload ?? '');
-      if (heard !== null) this.#events.committed(heard.version, heard.nextSeq, heard.commit);
+      if (heard !== null) this.#events.committed(heard);
     });
     const lost = (reason: string) => {
       if (this.#client !== client) return;

@@ -5,7 +5,15 @@
 
 import type pg from 'pg';
 import { writeBatch } from './pg-batch.js';
-import { beginTurn, commitAndNotify, KEPT_COMMITS, type LogRead, readLog } from './pg-commit-log.js';
+import {
+  beginTurn,
+  commitAndNotify,
+  commitOf,
+  KEPT_COMMITS,
+  type LogRead,
+  type Notification,
+  readLog,
+} from './pg-commit-log.js';
 import { CommittedState } from './pg-committed-state.js';
 import { connect, type PgTimeouts, redactDatabaseUrl } from './pg-connect.js';
 import { connectionSurvives, describePgFailure } from './pg-failure.js';
@@ -132,7 +140,7 @@ export class PgStore implements Store {
     this.#adoptWriter(writer);
     this.#listen = listen;
     listen.on({
-      committed: (version, nextSeq, commit) => this.#heard(version, nextSeq, commit),
+      committed: (heard) => this.#heard(heard),
       lost: () => {
         this.#errors++;
         this.#trouble?.();
@@ -451,12 +459,15 @@ export class PgStore implements Store {
   }
 
   /** A notification (or a reconnection, version 0) from the listen connection. */
-  #heard(version: number, nextSeq: number, commit: CommitRecord | null): void {
+  #heard(heard: Notification): void {
+    const { version, nextSeq } = heard;
     if (version > this.#newestKnown) {
       this.#newestKnown = version;
       this.#newestNextSeq = nextSeq;
       if (version > this.#version && this.#behindSince === null) this.#behindSince = Date.now();
     }
+    if (version !== 0 && version <= this.#version) return; // its own commit, or one it replayed already
+    const commit = commitOf(heard);
     for (const listener of this.#committedListeners) listener(version, commit);
   }
 

@@ -292,9 +292,9 @@ export interface SharedStore {
    */
   absorb(batch: StoreBatch, version: number): number;
   /**
-   * Registers `listener`, called when a server committed `version` (this one's own commits included),
-   * with the commit itself when the announcement carried it (else it is read with `readCommits`);
-   * version 0 and null after a reconnection: some may have been missed.
+   * Registers `listener`, called when another server committed `version` beyond this store's, with the
+   * commit itself when the announcement carried it (else it is read with `readCommits`); version 0 and
+   * null after a reconnection: some may have been missed.
    */
   onCommitted(listener: (version: number, commit: CommitRecord | null) => void): void;
 }
